@@ -1,0 +1,77 @@
+package dev.emostream.model.inference;
+
+import dev.emostream.model.artifact.ModelArtifact;
+import dev.emostream.model.face.FaceImage;
+import dev.emostream.model.preprocess.FacePreprocessor;
+import dev.emostream.model.preprocess.PreprocessingRecipe;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Batched inference with a DL4J graph and its artifact's recipe. {@code ComputationGraph.output} is
+ * synchronized, so one instance serves one thread at a time; use one per stream thread to scale.
+ */
+public final class Dl4jEmotionClassifier implements EmotionClassifier {
+
+    private final String version;
+    private final ComputationGraph network;
+    private final FacePreprocessor preprocessor;
+    private final PreprocessingRecipe recipe;
+
+    public Dl4jEmotionClassifier(ModelArtifact artifact) {
+        this(artifact.metadata().version(), artifact.network(), artifact.metadata().preprocessing());
+    }
+
+    public Dl4jEmotionClassifier(String version, ComputationGraph network, PreprocessingRecipe recipe) {
+        this.version = version;
+        this.network = network;
+        this.recipe = recipe;
+        this.preprocessor = new FacePreprocessor(recipe);
+    }
+
+    @Override
+    public String modelVersion() {
+        return version;
+    }
+
+    @Override
+    public List<EmotionPrediction> classify(List<FaceImage> faces) {
+        int n = faces.size();
+        if (n == 0) {
+            return List.of();
+        }
+        int len = recipe.inputLength();
+        int crop = recipe.cropSize();
+        int copies = recipe.flipAverage() ? 2 : 1;
+        // The mirrored copies ride in the same forward pass: one larger batch is cheaper than two.
+        float[] input = new float[copies * n * len];
+        int c = recipe.centerOffset();
+        for (int i = 0; i < n; i++) {
+            FaceImage canonical = preprocessor.canonical(faces.get(i));
+            preprocessor.writeCrop(canonical, c, c, false, input, i * len);
+            if (copies == 2) {
+                preprocessor.writeCrop(canonical, c, c, true, input, (n + i) * len);
+            }
+        }
+        float[] scores;
+        try (INDArray batch = Nd4j.create(input, new long[]{(long) copies * n, 1, crop, crop}, 'c')) {
+            INDArray out = network.outputSingle(false, batch);
+            scores = out.data().asFloat();
+            out.close();
+        }
+        int k = scores.length / (copies * n);
+        List<EmotionPrediction> predictions = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            float[] s = new float[k];
+            for (int j = 0; j < k; j++) {
+                s[j] = copies == 2 ? (scores[i * k + j] + scores[(n + i) * k + j]) / 2 : scores[i * k + j];
+            }
+            predictions.add(EmotionPrediction.fromScores(s));
+        }
+        return predictions;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.emostream.trainer.train;
+
+import dev.emostream.trainer.net.ResNetSpec;
+
+/** Everything that decides how a model is trained. */
+public record TrainingOptions(ResNetSpec spec, int cropSize, int epochs, int batchSize, String optimizer,
+                              double learningRate, double minLearningRate, double weightDecay, String schedule,
+                              double warmupEpochs, int plateauPatience, double plateauFactor,
+                              int earlyStoppingPatience, boolean augment, double rotationDegrees, double scale,
+                              boolean classWeights, boolean flipAverage, long seed, int logEvery, String version) {
+}
