@@ -43,7 +43,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
 
-    @Option(names = "--version", paramLabel = "NAME", description = "Model version (default: resnet-<date>-<time>).")
+    @Option(names = "--model-version", paramLabel = "NAME", description = "Model version (default: resnet-<date>-<time>).")
     String version;
 
     @Option(names = "--arch", defaultValue = "light", description = "light | resnet34 | custom (default: ${DEFAULT-VALUE}).")

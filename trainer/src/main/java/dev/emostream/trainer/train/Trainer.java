@@ -124,7 +124,8 @@ public final class Trainer {
                      INDArray y = Nd4j.create(labels, new long[]{b, Emotion.COUNT}, 'c')) {
                     net.fit(new DataSet(x, y));
                 }
-                lossSum += net.score();
+                // score() adds the weight-decay penalty; the curves show the data loss alone.
+                lossSum += net.score() - net.calcRegularizationScore(true);
                 if ((it + 1) % o.logEvery() == 0 || it + 1 == itersPerEpoch) {
                     double secs = (System.nanoTime() - windowStart) / 1e9;
                     int done = (it + 1);

@@ -1,0 +1,121 @@
+package dev.emostream.trainer.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.emostream.model.Emotion;
+import dev.emostream.model.artifact.ModelArtifact;
+import dev.emostream.model.artifact.ModelMetadata;
+import dev.emostream.model.preprocess.PreprocessingRecipe;
+import dev.emostream.trainer.net.ResNetFactory;
+import dev.emostream.trainer.net.ResNetSpec;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.learning.config.Adam;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TrainerCliTest {
+
+    private static final String PIXELS = "9 ".repeat(2303) + "9";
+
+    @TempDir
+    Path dir;
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private Result run(String... args) {
+        CommandLine cli = TrainerCli.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out));
+        try {
+            int code = cli.execute(args);
+            return new Result(code, out.toString(), err.toString());
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private Path model() throws Exception {
+        Path file = dir.resolve("tiny" + ModelArtifact.FILE_SUFFIX);
+        ResNetSpec spec = new ResNetSpec(8, 3, 2, false, new int[]{8}, new int[]{1}, 0);
+        ModelArtifact.write(file, ResNetFactory.build(spec, 40, new Adam(1e-3), 0, null, WorkspaceMode.ENABLED, 1),
+                new ModelMetadata(ModelMetadata.FORMAT_VERSION, "tiny-1", spec.describe(), PreprocessingRecipe.fer2013(40),
+                        Emotion.names(), "sha", null, Map.of(), "2026-11-28T00:00:00Z", null));
+        return file;
+    }
+
+    @Test
+    @DisplayName("every command answers --help")
+    void help() {
+        for (String command : List.of("train", "evaluate", "predict", "bench")) {
+            Result r = run(command, "--help");
+            assertThat(r.code()).as(command).isZero();
+            assertThat(r.out()).contains("Usage: trainer " + command);
+        }
+    }
+
+    @Test
+    @DisplayName("evaluate --json prints one object with accuracy, n, perClass, confusion and modelVersion")
+    void evaluateJson() throws Exception {
+        Path csv = dir.resolve("faces.csv");
+        Files.writeString(csv, "emotion,pixels\n3," + PIXELS + "\n4," + PIXELS + "\n");
+        Result r = run("evaluate", "--data", csv.toString(), "--model", model().toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("n").asInt()).isEqualTo(2);
+        assertThat(json.get("modelVersion").asText()).isEqualTo("tiny-1");
+        assertThat(json.get("accuracy").asDouble()).isBetween(0.0, 1.0);
+        assertThat(json.get("perClass").size()).isEqualTo(7);
+        assertThat(json.get("confusion").size()).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("predict writes id,emotion in input order, with row numbers when the CSV has no ids")
+    void predictSubmission() throws Exception {
+        Path csv = dir.resolve("test.csv");
+        Files.writeString(csv, "pixels\n" + PIXELS + "\n" + PIXELS + "\n" + PIXELS + "\n");
+        Path sub = dir.resolve("submission.csv");
+        Result r = run("predict", "--data", csv.toString(), "--model", model().toString(), "--out", sub.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = Files.readAllLines(sub);
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).isEqualTo("id,emotion");
+        assertThat(lines.subList(1, 4)).extracting(l -> l.split(",")[0]).containsExactly("0", "1", "2");
+    }
+
+    @Test
+    @DisplayName("a malformed CSV ends with exit code 1 and one line naming the file and line")
+    void malformedCsv() throws Exception {
+        Path csv = dir.resolve("bad.csv");
+        Files.writeString(csv, "emotion,pixels\n3," + PIXELS + "\n8," + PIXELS + "\n");
+        Result r = run("evaluate", "--data", csv.toString(), "--model", model().toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).contains("line 3").contains("out of range").doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
+    @DisplayName("a missing model ends with exit code 1 and a one-line reason")
+    void missingModel() throws Exception {
+        Path csv = dir.resolve("faces.csv");
+        Files.writeString(csv, "emotion,pixels\n3," + PIXELS + "\n");
+        Result r = run("evaluate", "--data", csv.toString(), "--model", dir.resolve("nope.model.zip").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("does not exist");
+    }
+}
