@@ -42,7 +42,9 @@ class TrainerCliTest {
         cli.setErr(new PrintWriter(err));
         PrintStream original = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out));
+        PrintStream capture = new PrintStream(out, true);
+        System.setOut(capture);
+        cli.setOut(new PrintWriter(capture, true));
         try {
             int code = cli.execute(args);
             return new Result(code, out.toString(), err.toString());
