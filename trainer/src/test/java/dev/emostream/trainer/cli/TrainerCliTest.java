@@ -44,9 +44,11 @@ class TrainerCliTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream capture = new PrintStream(out, true);
         System.setOut(capture);
-        cli.setOut(new PrintWriter(capture, true));
+        PrintWriter writer = new PrintWriter(capture, true);
+        cli.setOut(writer);
         try {
             int code = cli.execute(args);
+            writer.flush();
             return new Result(code, out.toString(), err.toString());
         } finally {
             System.setOut(original);
@@ -68,7 +70,7 @@ class TrainerCliTest {
         for (String command : List.of("train", "evaluate", "predict", "bench")) {
             Result r = run(command, "--help");
             assertThat(r.code()).as(command).isZero();
-            assertThat(r.out()).contains("Usage: trainer " + command);
+            assertThat(r.out()).as(r.err()).contains("Usage: trainer " + command);
         }
     }
 
