@@ -85,6 +85,10 @@ public final class Trainer {
             state = TrainingState.read(statePath);
             console.printf("resuming after epoch %d (best %.4f at epoch %d)%n", state.epochsDone, state.bestAccuracy,
                     state.bestEpoch);
+            if ("cosine".equals(o.schedule())) {
+                // --epochs may differ from the first run's: re-plan the cosine so it still ends at the last epoch.
+                NetworkUtils.setLearningRate(net, cosine(itersPerEpoch));
+            }
         } else {
             if (resume) {
                 console.println("no checkpoint in " + outDir + ", starting from scratch");
@@ -213,12 +217,16 @@ public final class Trainer {
     private IUpdater updater(int itersPerEpoch) {
         boolean sgd = "sgd".equals(o.optimizer());
         if ("cosine".equals(o.schedule())) {
-            long total = (long) o.epochs() * itersPerEpoch;
-            long warmup = Math.round(o.warmupEpochs() * itersPerEpoch);
-            ISchedule schedule = LearningRates.cosineSchedule(o.learningRate(), o.minLearningRate(), warmup, total, 10);
+            ISchedule schedule = cosine(itersPerEpoch);
             return sgd ? new Nesterovs(schedule, 0.9) : new Adam(schedule);
         }
         return sgd ? new Nesterovs(o.learningRate(), 0.9) : new Adam(o.learningRate());
+    }
+
+    private ISchedule cosine(int itersPerEpoch) {
+        long total = (long) o.epochs() * itersPerEpoch;
+        long warmup = Math.round(o.warmupEpochs() * itersPerEpoch);
+        return LearningRates.cosineSchedule(o.learningRate(), o.minLearningRate(), warmup, total, 10);
     }
 
     private static double currentLr(ComputationGraph net) {

@@ -1,0 +1,205 @@
+package dev.emostream.app;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.emostream.app.config.AppConfig;
+import dev.emostream.app.http.AppStatus;
+import dev.emostream.app.http.HttpApi;
+import dev.emostream.app.metrics.AppMetrics;
+import dev.emostream.app.model.ModelHolder;
+import dev.emostream.app.model.ModelLoader;
+import dev.emostream.app.model.ModelWatcher;
+import dev.emostream.app.model.ServingModel;
+import dev.emostream.app.topology.AccuracyCounts;
+import dev.emostream.app.topology.EmotionTopology;
+import dev.emostream.model.artifact.ModelArtifactException;
+import dev.emostream.schemas.registry.RestSchemaRegistryClient;
+import dev.emostream.schemas.registry.SchemaRegistryClient;
+import dev.emostream.schemas.registry.SchemaRegistryClientConfig;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The running application: the topology from {@link EmotionTopology}, a {@link KafkaStreams} client, the model
+ * watcher and the HTTP endpoints, started and stopped together. Everything it needs comes from an
+ * {@link AppConfig}; the command line ({@code StreamsAppCli run}) only builds the config and waits.
+ */
+public final class EmotionStreamsApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmotionStreamsApp.class);
+    /** Pause before a failed stream thread is replaced, so an unreachable registry is not hammered. */
+    private static final Duration REPLACE_BACKOFF = Duration.ofSeconds(1);
+
+    private final AppConfig config;
+    private final ModelHolder models;
+    private final Path modelFile;
+    private final SchemaRegistryClient registry;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AppMetrics metrics = new AppMetrics(meters);
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private ModelWatcher watcher;
+    private HttpApi http;
+    private boolean closed;
+    private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
+
+    private EmotionStreamsApp(AppConfig config, ServingModel initial, SchemaRegistryClient registry) {
+        this.config = config;
+        this.models = new ModelHolder(initial);
+        this.modelFile = Path.of(initial.origin());
+        this.registry = registry;
+    }
+
+    /**
+     * Loads and verifies the model first, so a bad one stops the app before it touches Kafka.
+     *
+     * @throws ModelArtifactException with a one-line reason when no usable model is found
+     */
+    public static EmotionStreamsApp create(AppConfig config) throws ModelArtifactException {
+        ServingModel model = ModelLoader.load(config.modelPath());
+        LOG.info("serving model {} from {}", model.version(), model.origin());
+        SchemaRegistryClient registry = new RestSchemaRegistryClient(
+                SchemaRegistryClientConfig.fromProperties(config.registryProperties()));
+        return new EmotionStreamsApp(config, model, registry);
+    }
+
+    public Topology topology() {
+        return EmotionTopology.build(config.settings(), models, registry, metrics);
+    }
+
+    public synchronized EmotionStreamsApp start() throws IOException {
+        Topology topology = topology();
+        LOG.debug("topology:\n{}", topology.describe());
+        streams = new KafkaStreams(topology, config.streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            // Retriable failures (registry unreachable, a fenced producer) end here too: the uncommitted records
+            // are read again by the replacement thread, so nothing is lost or dead-lettered by mistake.
+            LOG.warn("stream thread failed, replacing it in {} ms: {}", REPLACE_BACKOFF.toMillis(), rootMessage(e));
+            sleep(REPLACE_BACKOFF);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.complete(now);
+            }
+        });
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        if (config.httpPort() >= 0) {
+            http = new HttpApi(config.httpHost(), config.httpPort(), status(), meters::scrape).start();
+        }
+        Path watched = config.modelPath();
+        if (Files.isDirectory(watched) && !config.modelWatchInterval().isZero()) {
+            watcher = new ModelWatcher(watched, models, config.modelWatchInterval(), modelFile);
+            watcher.start();
+        }
+        streams.start();
+        return this;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Completes with ERROR or NOT_RUNNING once Kafka Streams has stopped. */
+    public CompletableFuture<KafkaStreams.State> stopped() {
+        return stopped;
+    }
+
+    public ModelHolder models() {
+        return models;
+    }
+
+    public AppMetrics metrics() {
+        return metrics;
+    }
+
+    /** The HTTP port actually bound, or -1 without HTTP. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    private AppStatus status() {
+        return new AppStatus() {
+            @Override
+            public KafkaStreams.State state() {
+                return streams.state();
+            }
+
+            @Override
+            public String modelVersion() {
+                return models.current().version();
+            }
+
+            @Override
+            public List<AccuracyCounts> accuracy() {
+                ReadOnlyKeyValueStore<String, AccuracyCounts> store = streams.store(StoreQueryParameters.fromNameAndType(
+                        EmotionTopology.ACCURACY_STORE, QueryableStoreTypes.<String, AccuracyCounts>keyValueStore()));
+                List<AccuracyCounts> out = new ArrayList<>();
+                try (KeyValueIterator<String, AccuracyCounts> it = store.all()) {
+                    it.forEachRemaining(kv -> out.add(kv.value));
+                }
+                return out;
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    public synchronized void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (streams != null) {
+            streams.close(timeout);
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (http != null) {
+            http.close();
+        }
+        meters.close();
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + t;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.emostream.app.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+import dev.emostream.app.topology.TopologySettings;
+import dev.emostream.model.artifact.ModelLocator;
+import dev.emostream.schemas.registry.SchemaRegistryClientConfig;
+
+/**
+ * The app's whole configuration as one flat property map: Kafka Streams (and client) properties, the
+ * schema-registry client's, and the app's own keys listed below. The app's own keys never reach Kafka: a
+ * {@code batch.size} of ours passed through would become the producer's {@code batch.size} in bytes, which is
+ * why ours are named {@code classifier.batch.size} and so on.
+ *
+ * <p>Layers, later wins: {@link #defaults()}, the config file, the environment, {@code --property k=v}
+ * (see {@link ConfigLoader}).
+ */
+public final class AppConfig {
+
+    public static final String INPUT_PATTERN = "input.pattern";
+    public static final String EMOTIONS_TOPIC = "emotions.topic";
+    public static final String ACCURACY_TOPIC = "accuracy.topic";
+    public static final String REJECTED_TOPIC = "rejected.topic";
+    public static final String BATCH_SIZE = "classifier.batch.size";
+    public static final String BATCH_MAX_WAIT_MS = "classifier.batch.max.wait.ms";
+    public static final String FRAME_MIN_SIZE = "frame.min.size";
+    public static final String FRAME_MAX_SIZE = "frame.max.size";
+    public static final String MODEL_PATH = "model.path";
+    public static final String MODEL_WATCH_INTERVAL_MS = "model.watch.interval.ms";
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_PORT = "http.port";
+
+    /** Keys of this app, removed before the rest goes to {@code KafkaStreams}. */
+    public static final Set<String> APP_KEYS = Set.of(INPUT_PATTERN, EMOTIONS_TOPIC, ACCURACY_TOPIC, REJECTED_TOPIC,
+            BATCH_SIZE, BATCH_MAX_WAIT_MS, FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS,
+            HTTP_HOST, HTTP_PORT);
+
+    private final Map<String, String> values;
+
+    public AppConfig(Map<String, String> values) {
+        this.values = Map.copyOf(values);
+        settings(); // fail at load time, not when the topology is built
+        httpPort();
+        modelWatchInterval();
+    }
+
+    /** Local development defaults: a broker and a registry on localhost, state under ./work. */
+    public static Map<String, String> defaults() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        d.put(StreamsConfig.APPLICATION_ID_CONFIG, "emostream-app");
+        d.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        d.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("work", "streams-state").toString());
+        d.put(SchemaRegistryClientConfig.URL, "http://localhost:8081");
+        d.put(INPUT_PATTERN, TopologySettings.DEFAULT_INPUT_PATTERN);
+        d.put(EMOTIONS_TOPIC, TopologySettings.DEFAULT_EMOTIONS_TOPIC);
+        d.put(ACCURACY_TOPIC, TopologySettings.DEFAULT_ACCURACY_TOPIC);
+        d.put(REJECTED_TOPIC, TopologySettings.DEFAULT_REJECTED_TOPIC);
+        d.put(BATCH_SIZE, String.valueOf(TopologySettings.DEFAULT_BATCH_SIZE));
+        d.put(BATCH_MAX_WAIT_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_MAX_WAIT.toMillis()));
+        d.put(FRAME_MIN_SIZE, String.valueOf(TopologySettings.DEFAULT_MIN_SIZE));
+        d.put(FRAME_MAX_SIZE, String.valueOf(TopologySettings.DEFAULT_MAX_SIZE));
+        d.put(MODEL_PATH, ModelLocator.defaultModelsFolder().toString());
+        d.put(MODEL_WATCH_INTERVAL_MS, "5000");
+        d.put(HTTP_HOST, "127.0.0.1");
+        d.put(HTTP_PORT, "8080");
+        return d;
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    /** Everything, sorted, for logging: values of keys that look secret are masked. */
+    public Map<String, String> redacted() {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> out.put(k, isSecret(k) ? "[hidden]" : v));
+        return out;
+    }
+
+    /** The properties for {@code KafkaStreams}: everything but the app's own keys. */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        values.forEach((k, v) -> {
+            if (!APP_KEYS.contains(k)) {
+                p.put(k, v);
+            }
+        });
+        return p;
+    }
+
+    /** The schema-registry client's keys (the client ignores the others). */
+    public Map<String, String> registryProperties() {
+        return values;
+    }
+
+    public TopologySettings settings() {
+        Pattern pattern;
+        try {
+            pattern = Pattern.compile(values.get(INPUT_PATTERN));
+        } catch (PatternSyntaxException | NullPointerException e) {
+            throw new ConfigException(INPUT_PATTERN, values.get(INPUT_PATTERN), "not a regular expression");
+        }
+        return new TopologySettings(pattern, required(EMOTIONS_TOPIC), required(ACCURACY_TOPIC),
+                required(REJECTED_TOPIC), intValue(BATCH_SIZE), Duration.ofMillis(longValue(BATCH_MAX_WAIT_MS)),
+                intValue(FRAME_MIN_SIZE), intValue(FRAME_MAX_SIZE));
+    }
+
+    public Path modelPath() {
+        return Path.of(required(MODEL_PATH));
+    }
+
+    public Duration modelWatchInterval() {
+        long ms = longValue(MODEL_WATCH_INTERVAL_MS);
+        if (ms < 0) {
+            throw new ConfigException(MODEL_WATCH_INTERVAL_MS, ms, "must be >= 0 (0 turns watching off)");
+        }
+        return Duration.ofMillis(ms);
+    }
+
+    public String httpHost() {
+        return required(HTTP_HOST);
+    }
+
+    /** 0 picks a free port; -1 turns HTTP off. */
+    public int httpPort() {
+        int port = intValue(HTTP_PORT);
+        if (port < -1 || port > 65535) {
+            throw new ConfigException(HTTP_PORT, port, "must be a port 0..65535, or -1 for no HTTP");
+        }
+        return port;
+    }
+
+    private String required(String key) {
+        String v = values.get(key);
+        if (v == null || v.isBlank()) {
+            throw new ConfigException(key, v, "is required");
+        }
+        return v.trim();
+    }
+
+    private int intValue(String key) {
+        String v = required(key);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, "not an integer");
+        }
+    }
+
+    private long longValue(String key) {
+        String v = required(key);
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, "not an integer");
+        }
+    }
+
+    private static boolean isSecret(String key) {
+        String k = key.toLowerCase();
+        return k.contains("password") || k.contains("secret") || k.contains("user.info") || k.contains("jaas");
+    }
+}

@@ -1,0 +1,24 @@
+package dev.emostream.app.http;
+
+import java.util.List;
+
+import org.apache.kafka.streams.KafkaStreams;
+
+import dev.emostream.app.topology.AccuracyCounts;
+
+/** What the HTTP endpoints report, read from the running app. */
+public interface AppStatus {
+
+    KafkaStreams.State state();
+
+    /** The version serving now. */
+    String modelVersion();
+
+    /**
+     * The running counts held by this instance (interactive query on the accuracy store).
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
+     *         (starting, rebalancing)
+     */
+    List<AccuracyCounts> accuracy();
+}

@@ -1,0 +1,163 @@
+package dev.emostream.app.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import dev.emostream.app.topology.AccuracyCounts;
+import dev.emostream.model.Emotion;
+
+/**
+ * The app's HTTP endpoints, on the JDK's own server (no framework for four GET routes):
+ * <ul>
+ *   <li>{@code /health}: readiness, 200 when Kafka Streams is RUNNING, else 503; the JSON also says whether the
+ *       process is live, the Streams state and the model version</li>
+ *   <li>{@code /health/live}: liveness, 503 only once Streams has failed or stopped (a restart would help)</li>
+ *   <li>{@code /accuracy}: the running accuracy snapshots held by this instance, JSON</li>
+ *   <li>{@code /metrics}: Prometheus text</li>
+ * </ul>
+ * Anything else is 404; a method other than GET or HEAD is 405.
+ */
+public final class HttpApi implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final HttpServer server;
+    private final AppStatus status;
+    private final Supplier<String> metrics;
+
+    /**
+     * @param port    0 for any free port
+     * @param metrics Prometheus text exposition of the app's meters
+     */
+    public HttpApi(String host, int port, AppStatus status, Supplier<String> metrics) throws IOException {
+        this.status = status;
+        this.metrics = metrics;
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "http");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    public HttpApi start() {
+        server.start();
+        LOG.info("HTTP on http://{}:{}/ (health, accuracy, metrics)", server.getAddress().getHostString(), port());
+        return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().add("Allow", "GET, HEAD");
+                send(exchange, 405, "application/json", json(Map.of("error", "method " + method + " not allowed")));
+                return;
+            }
+            switch (exchange.getRequestURI().getPath()) {
+                case "/health" -> health(exchange, true);
+                case "/health/live" -> health(exchange, false);
+                case "/accuracy" -> accuracy(exchange);
+                case "/metrics" -> send(exchange, 200, PROMETHEUS_TYPE, metrics.get());
+                default -> send(exchange, 404, "application/json",
+                        json(Map.of("error", "no such path: " + exchange.getRequestURI().getPath(),
+                                "paths", List.of("/health", "/health/live", "/accuracy", "/metrics"))));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("HTTP {} failed: {}", exchange.getRequestURI(), e.toString());
+        }
+    }
+
+    private void health(HttpExchange exchange, boolean readiness) throws IOException {
+        KafkaStreams.State state = status.state();
+        boolean ready = state == KafkaStreams.State.RUNNING;
+        // REBALANCING and CREATED are normal on the way to RUNNING; only a dead client needs a restart
+        boolean live = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                && state != KafkaStreams.State.NOT_RUNNING && state != KafkaStreams.State.PENDING_SHUTDOWN;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", (readiness ? ready : live) ? "UP" : "DOWN");
+        body.put("live", live);
+        body.put("ready", ready);
+        body.put("state", state.name());
+        body.put("modelVersion", status.modelVersion());
+        send(exchange, (readiness ? ready : live) ? 200 : 503, "application/json", json(body));
+    }
+
+    private void accuracy(HttpExchange exchange) throws IOException {
+        List<AccuracyCounts> counts;
+        try {
+            counts = status.accuracy();
+        } catch (InvalidStateStoreException e) {
+            send(exchange, 503, "application/json", json(Map.of("error", "accuracy store not queryable yet: "
+                    + e.getMessage(), "state", status.state().name())));
+            return;
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (AccuracyCounts c : counts) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("modelVersion", c.modelVersion());
+            m.put("scope", c.scope());
+            m.put("seen", c.seen());
+            m.put("labeled", c.labeled());
+            m.put("correct", c.correct());
+            m.put("accuracy", c.accuracy());
+            m.put("classes", Emotion.names());
+            m.put("confusion", c.confusionMatrix().toRows());
+            out.add(m);
+        }
+        send(exchange, 200, "application/json", json(Map.of("modelVersion", status.modelVersion(), "snapshots", out)));
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write JSON: " + e, e);
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        if (server.getExecutor() instanceof java.util.concurrent.ExecutorService pool) {
+            pool.shutdownNow();
+        }
+    }
+}

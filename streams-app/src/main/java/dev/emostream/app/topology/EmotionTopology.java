@@ -1,0 +1,138 @@
+package dev.emostream.app.topology;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import dev.emostream.app.metrics.AppMetrics;
+import dev.emostream.app.model.ModelHolder;
+import dev.emostream.model.Emotion;
+import dev.emostream.schemas.AccuracySnapshot;
+import dev.emostream.schemas.EmotionEvent;
+import dev.emostream.schemas.registry.SchemaRegistryClient;
+import dev.emostream.schemas.serde.AvroSerde;
+
+/**
+ * The application as a function of its collaborators:
+ *
+ * <pre>
+ * faces.* (bytes) -> intake: decode + validate --rejected--> rejected-faces (original bytes + reason headers)
+ *                                 |
+ *                               valid -> micro-batch classifier [frame-buffer] -> emotions
+ *                                                                   |
+ *                              per (version, scope), repartitioned -> accuracy aggregator [accuracy-store]
+ *                                                                   -> emotion-accuracy
+ * </pre>
+ *
+ * Every input record ends in exactly one of {@code emotions} and {@code rejected-faces}. See
+ * docs/ARCHITECTURE.md for the guarantees.
+ */
+public final class EmotionTopology {
+
+    public static final String FRAME_BUFFER_STORE = "frame-buffer";
+    public static final String ACCURACY_STORE = "accuracy-store";
+    /** Name of the repartition topic (prefixed by the application id, suffixed by -repartition). */
+    public static final String ACCURACY_REPARTITION = "accuracy-by-scope";
+
+    private EmotionTopology() {
+    }
+
+    /**
+     * @param models   the model serving now; read once per batch, so a swap takes effect on the next batch
+     * @param registry the schema registry the FaceFrame, EmotionEvent and AccuracySnapshot serdes use
+     * @param metrics  where the app's own meters go
+     */
+    public static Topology build(TopologySettings settings, ModelHolder models, SchemaRegistryClient registry,
+                                 AppMetrics metrics) {
+        Serde<EmotionEvent> eventSerde = AvroSerde.forValues(EmotionEvent.class, registry);
+        Serde<AccuracySnapshot> snapshotSerde = AvroSerde.forValues(AccuracySnapshot.class, registry);
+        FaceFrameValidator validator = new FaceFrameValidator(settings.minFrameSize(), settings.maxFrameSize());
+
+        StreamsBuilder builder = new StreamsBuilder();
+        KStream<byte[], Intake> intake = builder
+                .stream(settings.inputPattern(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("faces"))
+                .process(() -> new FrameIntake(registry, validator, metrics), Named.as("decode-and-validate"));
+
+        Map<String, KStream<byte[], Intake>> branches = intake.split(Named.as("intake-"))
+                .branch((key, value) -> value instanceof Intake.Rejected, Branched.as("rejected"))
+                .defaultBranch(Branched.as("valid"));
+
+        branches.get("intake-rejected")
+                .mapValues(value -> ((Intake.Rejected) value).original(), Named.as("original-bytes"))
+                .to(settings.rejectedTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName("dead-letters"));
+
+        KStream<byte[], EmotionEvent> events = branches.get("intake-valid")
+                .mapValues(value -> ((Intake.Valid) value).frame(), Named.as("valid-frame"))
+                .process(classifier(settings, models, metrics), Named.as("micro-batch-classifier"));
+
+        events.to(settings.emotionsTopic(), Produced.with(Serdes.ByteArray(), eventSerde).withName("emotion-events"));
+
+        // Counts per (version, scope) must meet in one task whatever partition the frame came from: repartition.
+        events.flatMap((key, event) -> {
+                    Emotion predicted = Emotion.fromCode(event.getPredicted().ordinal());
+                    Emotion truth = event.getTrueLabel() == null ? null : Emotion.fromCode(event.getTrueLabel().ordinal());
+                    String source = AccuracyKey.sourceScope(event.getSourceId());
+                    return List.of(
+                            KeyValue.pair(AccuracyKey.of(event.getModelVersion(), AccuracyKey.ALL),
+                                    new AccuracyUpdate(event.getModelVersion(), AccuracyKey.ALL, predicted, truth)),
+                            KeyValue.pair(AccuracyKey.of(event.getModelVersion(), source),
+                                    new AccuracyUpdate(event.getModelVersion(), source, predicted, truth)));
+                }, Named.as("accuracy-scopes"))
+                .repartition(Repartitioned.with(Serdes.String(), AccuracyUpdate.SERDE).withName(ACCURACY_REPARTITION))
+                .process(aggregator(), Named.as("accuracy-aggregator"))
+                .to(settings.accuracyTopic(), Produced.with(Serdes.String(), snapshotSerde).withName("accuracy-snapshots"));
+
+        return builder.build();
+    }
+
+    private static ProcessorSupplier<byte[], ValidFrame, byte[], EmotionEvent> classifier(
+            TopologySettings settings, ModelHolder models, AppMetrics metrics) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public MicroBatchClassifier get() {
+                return new MicroBatchClassifier(FRAME_BUFFER_STORE, settings.batchSize(), settings.batchMaxWait(),
+                        models, metrics);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                StoreBuilder<KeyValueStore<Long, BufferedFrame>> store = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(FRAME_BUFFER_STORE), Serdes.Long(), BufferedFrame.SERDE);
+                return Set.of(store);
+            }
+        };
+    }
+
+    private static ProcessorSupplier<String, AccuracyUpdate, String, AccuracySnapshot> aggregator() {
+        return new ProcessorSupplier<>() {
+            @Override
+            public AccuracyAggregator get() {
+                return new AccuracyAggregator(ACCURACY_STORE);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                StoreBuilder<KeyValueStore<String, AccuracyCounts>> store = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ACCURACY_STORE), Serdes.String(), AccuracyCounts.SERDE);
+                return Set.of(store);
+            }
+        };
+    }
+}

@@ -1,0 +1,138 @@
+package dev.emostream.app.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.emostream.app.metrics.AppMetrics;
+import dev.emostream.app.model.ModelHolder;
+import dev.emostream.app.model.ServingModel;
+import dev.emostream.model.face.FaceImage;
+import dev.emostream.model.inference.EmotionPrediction;
+import dev.emostream.schemas.Emotion;
+import dev.emostream.schemas.EmotionEvent;
+
+/**
+ * Classifies valid frames in micro-batches: a batch is classified as soon as it is full, and a partial batch
+ * when the wall-clock punctuator fires, so no frame waits longer than the max wait even when input stops.
+ *
+ * <p>Why a state store and not a list: frames whose input offsets are committed must not be lost if the
+ * process dies before their batch is classified. The buffer is a changelogged store keyed by an increasing
+ * sequence number; under exactly-once its changes commit in the same transaction as the input offsets and
+ * the outputs, so after a crash the task resumes with exactly the frames that were buffered at the last commit
+ * and re-reads everything after it. Keys are big-endian longs, which both the RocksDB and the in-memory store
+ * iterate in numeric order, so batches keep arrival order (and with it per-key order within the task).
+ *
+ * <p>The model is read from the holder once per batch: a swap takes effect on the next batch, and every event
+ * names the version that produced it.
+ */
+final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[], EmotionEvent> {
+
+    private final String storeName;
+    private final int batchSize;
+    private final Duration maxWait;
+    private final ModelHolder models;
+    private final AppMetrics metrics;
+    private ProcessorContext<byte[], EmotionEvent> context;
+    private KeyValueStore<Long, BufferedFrame> buffer;
+    private long nextSequence;
+    private int buffered;
+
+    MicroBatchClassifier(String storeName, int batchSize, Duration maxWait, ModelHolder models, AppMetrics metrics) {
+        this.storeName = storeName;
+        this.batchSize = batchSize;
+        this.maxWait = maxWait;
+        this.models = models;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], EmotionEvent> context) {
+        this.context = context;
+        this.buffer = context.getStateStore(storeName);
+        // init runs after the store is restored: frames left from before a restart are still to be classified
+        nextSequence = 0;
+        buffered = 0;
+        try (KeyValueIterator<Long, BufferedFrame> it = buffer.all()) {
+            while (it.hasNext()) {
+                nextSequence = Math.max(nextSequence, it.next().key + 1);
+                buffered++;
+            }
+        }
+        context.schedule(maxWait, PunctuationType.WALL_CLOCK_TIME, now -> flush());
+    }
+
+    @Override
+    public void process(Record<byte[], ValidFrame> record) {
+        buffer.put(nextSequence++, new BufferedFrame(record.key(), record.timestamp(), record.value()));
+        buffered++;
+        if (buffered >= batchSize) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        if (buffered == 0) {
+            return;
+        }
+        // read everything first: deleting while a store iterator is open is not safe for every store type
+        List<KeyValue<Long, BufferedFrame>> all = new ArrayList<>(buffered);
+        try (KeyValueIterator<Long, BufferedFrame> it = buffer.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (int from = 0; from < all.size(); from += batchSize) {
+            classify(all.subList(from, Math.min(all.size(), from + batchSize)));
+        }
+        buffered = 0;
+    }
+
+    private void classify(List<KeyValue<Long, BufferedFrame>> batch) {
+        ServingModel model = models.current();
+        List<FaceImage> faces = new ArrayList<>(batch.size());
+        for (KeyValue<Long, BufferedFrame> kv : batch) {
+            faces.add(kv.value.frame().image());
+        }
+        long start = System.nanoTime();
+        List<EmotionPrediction> predictions = model.classifier().classify(faces);
+        metrics.batchClassified(batch.size(), Duration.ofNanos(System.nanoTime() - start));
+        if (predictions.size() != faces.size()) {
+            throw new IllegalStateException("model " + model.version() + " returned " + predictions.size()
+                    + " predictions for " + faces.size() + " faces");
+        }
+        Instant classified = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        for (int i = 0; i < batch.size(); i++) {
+            BufferedFrame b = batch.get(i).value;
+            EmotionEvent event = toEvent(b.frame(), predictions.get(i), model.version(), classified);
+            context.forward(new Record<>(b.key(), event, b.timestamp(), new RecordHeaders()));
+            buffer.delete(batch.get(i).key);
+        }
+    }
+
+    private static EmotionEvent toEvent(ValidFrame f, EmotionPrediction p, String version, Instant classified) {
+        List<Float> scores = new ArrayList<>(p.scores().length);
+        for (float s : p.scores()) {
+            scores.add(s);
+        }
+        return EmotionEvent.newBuilder()
+                .setFrameId(f.frameId())
+                .setSourceId(f.sourceId())
+                .setCaptureTime(Instant.ofEpochMilli(f.captureTimeMs()))
+                .setClassifiedTime(classified)
+                .setPredicted(Emotion.values()[p.predicted().code()])
+                .setConfidence(p.confidence())
+                .setScores(scores)
+                .setModelVersion(version)
+                .setTrueLabel(f.trueLabel() == null ? null : Emotion.values()[f.trueLabel().code()])
+                .build();
+    }
+}

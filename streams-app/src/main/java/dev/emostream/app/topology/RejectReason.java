@@ -1,0 +1,40 @@
+package dev.emostream.app.topology;
+
+import dev.emostream.schemas.serde.FaceSerdeException;
+
+/**
+ * Why a record went to the dead-letter topic; the name is written into the {@code emostream.reject.reason}
+ * header and tags the {@code emostream_frames_rejected_total} metric, so the names are stable.
+ */
+public enum RejectReason {
+    /** A null value. On a compacted topic that is a delete; on a faces topic it is not a frame. */
+    TOMBSTONE,
+    EMPTY_PAYLOAD,
+    BAD_MAGIC_BYTE,
+    UNKNOWN_SCHEMA_ID,
+    MALFORMED_AVRO,
+    /** The writer schema cannot be read as a FaceFrame, e.g. a required field is missing from it. */
+    SCHEMA_MISMATCH,
+    /** Decoding failed in a way the serde has no code for. */
+    UNDECODABLE,
+    /** A required field is present but empty (frame id, source id). */
+    MISSING_FIELD,
+    /** width * height differs from the number of pixel bytes. */
+    SIZE_MISMATCH,
+    /** width or height outside the configured bounds. */
+    SIZE_OUT_OF_BOUNDS,
+    /** A true label that is not one of the seven classes. */
+    LABEL_OUT_OF_RANGE;
+
+    /** The reject reason for a serde failure that is bad data (never for a retriable one). */
+    public static RejectReason of(FaceSerdeException.Reason reason) {
+        return switch (reason) {
+            case EMPTY_PAYLOAD -> EMPTY_PAYLOAD;
+            case BAD_MAGIC_BYTE -> BAD_MAGIC_BYTE;
+            case UNKNOWN_SCHEMA_ID -> UNKNOWN_SCHEMA_ID;
+            case MALFORMED_AVRO -> MALFORMED_AVRO;
+            case SCHEMA_MISMATCH -> SCHEMA_MISMATCH;
+            default -> UNDECODABLE;
+        };
+    }
+}

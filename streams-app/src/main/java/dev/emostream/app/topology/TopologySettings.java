@@ -1,0 +1,62 @@
+package dev.emostream.app.topology;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * What {@link EmotionTopology} needs to know besides its collaborators.
+ *
+ * @param inputPattern   topics to read, e.g. {@code faces\..*}; must not match any output topic
+ * @param emotionsTopic  one EmotionEvent per valid frame
+ * @param accuracyTopic  AccuracySnapshots
+ * @param rejectedTopic  dead letters: the original bytes plus headers saying why
+ * @param batchSize      frames per inference call; a full batch is classified at once
+ * @param batchMaxWait   the longest a frame waits in a partial batch (wall-clock)
+ * @param minFrameSize   smallest accepted width and height
+ * @param maxFrameSize   largest accepted width and height
+ */
+public record TopologySettings(Pattern inputPattern, String emotionsTopic, String accuracyTopic, String rejectedTopic,
+                               int batchSize, Duration batchMaxWait, int minFrameSize, int maxFrameSize) {
+
+    public static final String DEFAULT_INPUT_PATTERN = "faces\\..*";
+    public static final String DEFAULT_EMOTIONS_TOPIC = "emotions";
+    public static final String DEFAULT_ACCURACY_TOPIC = "emotion-accuracy";
+    public static final String DEFAULT_REJECTED_TOPIC = "rejected-faces";
+    public static final int DEFAULT_BATCH_SIZE = 32;
+    public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(50);
+    /** The preprocessing resizes anything to 48x48; below 8 pixels a side there is no face left to see. */
+    public static final int DEFAULT_MIN_SIZE = 8;
+    /** 1024x1024 is 1 MiB of pixels, Kafka's default maximum message size. */
+    public static final int DEFAULT_MAX_SIZE = 1024;
+
+    public TopologySettings {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        if (batchMaxWait.isNegative() || batchMaxWait.isZero()) {
+            throw new IllegalArgumentException("batch max wait must be > 0, got " + batchMaxWait.toMillis() + " ms");
+        }
+        if (minFrameSize < 1 || maxFrameSize < minFrameSize) {
+            throw new IllegalArgumentException("frame size bounds must satisfy 1 <= min <= max, got " + minFrameSize
+                    + ".." + maxFrameSize);
+        }
+        for (String out : new String[]{emotionsTopic, accuracyTopic, rejectedTopic}) {
+            if (inputPattern.matcher(out).matches()) {
+                // the app would read its own output: dead letters forever re-rejected, events re-classified
+                throw new IllegalArgumentException("output topic '" + out + "' matches the input pattern '"
+                        + inputPattern.pattern() + "'");
+            }
+        }
+    }
+
+    public static TopologySettings defaults() {
+        return new TopologySettings(Pattern.compile(DEFAULT_INPUT_PATTERN), DEFAULT_EMOTIONS_TOPIC,
+                DEFAULT_ACCURACY_TOPIC, DEFAULT_REJECTED_TOPIC, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT,
+                DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE);
+    }
+
+    public TopologySettings withBatch(int size, Duration maxWait) {
+        return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, size, maxWait,
+                minFrameSize, maxFrameSize);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.emostream.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+@DisplayName("StreamsAppCli")
+class StreamsAppCliTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = StreamsAppCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    @DisplayName("--help lists the subcommands")
+    void help() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("run");
+    }
+
+    @Test
+    @DisplayName("run --help documents the environment rule and the app's keys")
+    void runHelp() {
+        assertThat(run("run", "--help")).isZero();
+        assertThat(out.toString()).contains("--config", "--property", "EMOSTREAM_BOOTSTRAP_SERVERS",
+                "classifier.batch.size");
+    }
+
+    @Test
+    @DisplayName("a corrupt model stops run with one line and exit code 2, before touching Kafka")
+    void badModel() throws Exception {
+        Path model = dir.resolve("bad.model.zip");
+        Files.write(model, new byte[]{1, 2, 3});
+
+        int code = run("run", "--property", "model.path=" + model, "--property", "http.port=-1");
+
+        assertThat(code).isEqualTo(StreamsAppCli.EXIT_BAD_MODEL);
+        assertThat(err.toString().strip()).startsWith("streams-app run: model artifact").doesNotContain("\n");
+    }
+
+    @Test
+    @DisplayName("an empty models folder stops run with one line and exit code 2")
+    void noModel() {
+        int code = run("run", "--property", "model.path=" + dir);
+
+        assertThat(code).isEqualTo(StreamsAppCli.EXIT_BAD_MODEL);
+        assertThat(err.toString()).contains("no *.model.zip");
+    }
+}

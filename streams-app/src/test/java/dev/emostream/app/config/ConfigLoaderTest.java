@@ -1,0 +1,73 @@
+package dev.emostream.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("ConfigLoader")
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @DisplayName("defaults suit a local broker and registry, exactly once")
+    void defaults() {
+        AppConfig config = ConfigLoader.load(null, Map.of(), List.of());
+
+        assertThat(config.streamsProperties()).containsEntry("bootstrap.servers", "localhost:9092")
+                .containsEntry("application.id", "emostream-app")
+                .containsEntry("processing.guarantee", "exactly_once_v2")
+                .containsEntry("schema.registry.url", "http://localhost:8081");
+        assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    @DisplayName("file, then environment, then --property: later wins")
+    void layers() throws Exception {
+        Path file = dir.resolve("app.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\napplication.id=from-file\nclassifier.batch.size=8\n");
+
+        AppConfig config = ConfigLoader.load(file,
+                Map.of("EMOSTREAM_BOOTSTRAP_SERVERS", "env:9092", "EMOSTREAM_CLASSIFIER_BATCH_SIZE", "16"),
+                List.of("classifier.batch.size=64"));
+
+        assertThat(config.get("application.id")).isEqualTo("from-file");
+        assertThat(config.get("bootstrap.servers")).isEqualTo("env:9092");
+        assertThat(config.settings().batchSize()).isEqualTo(64);
+    }
+
+    @Test
+    @DisplayName("EMOSTREAM_BOOTSTRAP_SERVERS names bootstrap.servers; launcher variables are not properties")
+    void environmentRule() {
+        assertThat(ConfigLoader.propertyName("EMOSTREAM_BOOTSTRAP_SERVERS")).isEqualTo("bootstrap.servers");
+        assertThat(ConfigLoader.fromEnvironment(Map.of("EMOSTREAM_MODELS", "/m", "PATH", "/bin",
+                "EMOSTREAM_HTTP_PORT", "9000"))).containsExactly(Map.entry("http.port", "9000"));
+    }
+
+    @Test
+    @DisplayName("the app's own keys do not reach Kafka (our batch size is not the producer's)")
+    void appKeysStayOut() {
+        AppConfig config = ConfigLoader.load(null, Map.of(), List.of("classifier.batch.size=8"));
+
+        assertThat(config.streamsProperties()).doesNotContainKeys("classifier.batch.size", "http.port", "model.path");
+    }
+
+    @Test
+    @DisplayName("a malformed override or value is refused naming the key")
+    void badValues() {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("oops")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("oops");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("classifier.batch.size=many")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("classifier.batch.size");
+    }
+}

@@ -1,0 +1,135 @@
+package dev.emostream.app.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import dev.emostream.app.metrics.AppMetrics;
+import dev.emostream.app.topology.AccuracyCounts;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+@DisplayName("HttpApi")
+class HttpApiTest {
+
+    private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.RUNNING);
+    private final AtomicReference<List<AccuracyCounts>> counts = new AtomicReference<>(List.of());
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final HttpClient client = HttpClient.newHttpClient();
+    private HttpApi api;
+
+    @BeforeEach
+    void start() throws Exception {
+        AppStatus status = new AppStatus() {
+            @Override
+            public KafkaStreams.State state() {
+                return state.get();
+            }
+
+            @Override
+            public String modelVersion() {
+                return "m1";
+            }
+
+            @Override
+            public List<AccuracyCounts> accuracy() {
+                if (counts.get() == null) {
+                    throw new InvalidStateStoreException("rebalancing");
+                }
+                return counts.get();
+            }
+        };
+        api = new HttpApi("127.0.0.1", 0, status, meters::scrape).start();
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @DisplayName("/health is 200 and UP while Kafka Streams is RUNNING")
+    void healthy() throws Exception {
+        HttpResponse<String> r = get("/health");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(r.body()).contains("\"ready\" : true", "\"state\" : \"RUNNING\"", "\"modelVersion\" : \"m1\"");
+    }
+
+    @Test
+    @DisplayName("/health is 503 while rebalancing, but /health/live stays 200")
+    void rebalancing() throws Exception {
+        state.set(KafkaStreams.State.REBALANCING);
+
+        assertThat(get("/health").statusCode()).isEqualTo(503);
+        assertThat(get("/health/live").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @DisplayName("/health/live is 503 once Kafka Streams has failed")
+    void failed() throws Exception {
+        state.set(KafkaStreams.State.ERROR);
+
+        assertThat(get("/health/live").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    @DisplayName("/accuracy lists every snapshot with counts and the 7x7 confusion matrix")
+    void accuracy() throws Exception {
+        long[] confusion = new long[49];
+        confusion[3 * 7 + 3] = 2;
+        confusion[3 * 7 + 4] = 1;
+        counts.set(List.of(new AccuracyCounts("m1", "all", 4, 3, 2, confusion)));
+
+        HttpResponse<String> r = get("/accuracy");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"scope\" : \"all\"", "\"labeled\" : 3", "\"correct\" : 2",
+                "[ 0, 0, 0, 2, 1, 0, 0 ]");
+    }
+
+    @Test
+    @DisplayName("/accuracy is 503 while the store cannot be queried")
+    void accuracyNotReady() throws Exception {
+        counts.set(null);
+
+        assertThat(get("/accuracy").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    @DisplayName("/metrics serves the app's meters as Prometheus text")
+    void metrics() throws Exception {
+        new AppMetrics(meters).rejected("SIZE_MISMATCH");
+
+        HttpResponse<String> r = get("/metrics");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(r.body()).contains("emostream_frames_rejected_total{reason=\"SIZE_MISMATCH\"} 1.0",
+                "emostream_batch_size", "emostream_inference_seconds");
+    }
+
+    @Test
+    @DisplayName("an unknown path is 404")
+    void unknownPath() throws Exception {
+        assertThat(get("/nope").statusCode()).isEqualTo(404);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.emostream.app.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.zip.GZIPInputStream;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import dev.emostream.embedded.junit.EmbeddedEnvironment;
+import dev.emostream.model.csv.Fer2013CsvReader;
+import dev.emostream.model.csv.Fer2013Row;
+import dev.emostream.schemas.Emotion;
+import dev.emostream.schemas.FaceFrame;
+
+/** What the integration tests share: the FER2013 faces, clients for the embedded broker, app properties. */
+public final class ItSupport {
+
+    private ItSupport() {
+    }
+
+    /** The Kaggle public test set, as the parent pom hands it to tests. */
+    public static Path publicTestCsv() {
+        String dir = System.getProperty("emostream.fer2013.dir", "../../shared/data/fer2013");
+        return Path.of(dir, "public_test.csv.gz");
+    }
+
+    /** The header and the first {@code n} rows of the public test set, as a plain CSV in {@code dir}. */
+    public static Path firstRows(Path dir, int n) throws IOException {
+        Path out = dir.resolve("public_test_first_" + n + ".csv");
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(publicTestCsv())), StandardCharsets.UTF_8))) {
+            List<String> lines = new ArrayList<>(n + 1);
+            String line;
+            while (lines.size() <= n && (line = in.readLine()) != null) {
+                lines.add(line);
+            }
+            Files.write(out, lines);
+        }
+        return out;
+    }
+
+    public static List<Fer2013Row> rows(Path csv) throws IOException {
+        List<Fer2013Row> rows = new ArrayList<>();
+        try (Fer2013CsvReader reader = Fer2013CsvReader.open(csv)) {
+            reader.forEach(rows::add, e -> {
+                throw new IllegalStateException(e);
+            });
+        }
+        return rows;
+    }
+
+    public static FaceFrame frame(Fer2013Row row, String source) {
+        return FaceFrame.newBuilder()
+                .setFrameId("row-" + row.index())
+                .setSourceId(source)
+                .setCaptureTime(Instant.now())
+                .setWidth(row.face().width())
+                .setHeight(row.face().height())
+                .setPixels(ByteBuffer.wrap(row.face().pixels()))
+                .setTrueLabel(row.label() == null ? null : Emotion.values()[row.label().code()])
+                .build();
+    }
+
+    public static KafkaProducer<byte[], byte[]> producer(EmbeddedEnvironment env) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A read_committed consumer assigned to every partition of {@code topic} from the start. */
+    public static KafkaConsumer<byte[], byte[]> committedReader(EmbeddedEnvironment env, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    /**
+     * Reads until {@code expected} records arrived (or {@code timeout} passed), then keeps reading for
+     * {@code quiet} to catch any extra record that should not be there.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaConsumer<byte[], byte[]> consumer, int expected,
+                                                              Duration timeout, Duration quiet) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (out.size() < expected && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+        }
+        long quietEnd = System.nanoTime() + quiet.toNanos();
+        while (System.nanoTime() < quietEnd) {
+            consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+        }
+        return out;
+    }
+
+    /** Properties for one app instance with its own topics, application id and state. */
+    public static Map<String, String> appProperties(EmbeddedEnvironment env, String run, Path stateDir, Path model) {
+        Map<String, String> p = new HashMap<>();
+        p.put("bootstrap.servers", env.bootstrapServers());
+        p.put("schema.registry.url", env.registryUrl());
+        p.put("application.id", "emostream-" + run);
+        p.put("state.dir", stateDir.toString());
+        p.put("input.pattern", "faces\\." + run + "-.*");
+        p.put("emotions.topic", "emotions-" + run);
+        p.put("accuracy.topic", "emotion-accuracy-" + run);
+        p.put("rejected.topic", "rejected-faces-" + run);
+        p.put("model.path", model.toString());
+        p.put("http.port", "0");
+        p.put("classifier.batch.size", "32");
+        p.put("classifier.batch.max.wait.ms", "50");
+        // a killed instance's partitions move on after 6 s (the broker's minimum) instead of 45 s
+        p.put("consumer.session.timeout.ms", "6000");
+        p.put("consumer.heartbeat.interval.ms", "1000");
+        // the pattern subscription sees topics created after start within a second
+        p.put("consumer.metadata.max.age.ms", "1000");
+        p.put("commit.interval.ms", "100");
+        return p;
+    }
+}

@@ -1,0 +1,378 @@
+package dev.emostream.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.emostream.app.metrics.AppMetrics;
+import dev.emostream.app.model.ModelHolder;
+import dev.emostream.app.model.ServingModel;
+import dev.emostream.app.testing.Frames;
+import dev.emostream.app.testing.StandInClassifier;
+import dev.emostream.model.Emotion;
+import dev.emostream.schemas.AccuracySnapshot;
+import dev.emostream.schemas.EmotionEvent;
+import dev.emostream.schemas.FaceFrame;
+import dev.emostream.schemas.registry.InMemorySchemaRegistryClient;
+import dev.emostream.schemas.serde.AvroSerde;
+import dev.emostream.schemas.serde.AvroSerializer;
+
+@DisplayName("EmotionTopology")
+class EmotionTopologyTest {
+
+    private static final String INPUT = "faces.cam-1";
+    private static final Duration MAX_WAIT = Duration.ofMillis(100);
+    private static final byte[] KEY = "cam-1".getBytes();
+
+    @TempDir
+    Path stateDir;
+
+    private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
+    private final AvroSerializer<FaceFrame> frameSerializer = new AvroSerializer<>(registry);
+    private final AppMetrics metrics = AppMetrics.inMemory();
+    private final StandInClassifier v1 = new StandInClassifier("v1");
+    private final ModelHolder models = new ModelHolder(ServingModel.shared(v1, "test"));
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> input;
+    private TestOutputTopic<byte[], EmotionEvent> emotions;
+    private TestOutputTopic<String, AccuracySnapshot> accuracy;
+    private TestOutputTopic<byte[], byte[]> rejected;
+
+    @BeforeEach
+    void start() {
+        start(TopologySettings.defaults().withBatch(4, MAX_WAIT));
+    }
+
+    private void start(TopologySettings settings) {
+        if (driver != null) {
+            driver.close();
+        }
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "emotion-topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(EmotionTopology.build(settings, models, registry, metrics), props);
+        input = driver.createInputTopic(INPUT, new ByteArraySerializer(), new ByteArraySerializer());
+        emotions = driver.createOutputTopic(settings.emotionsTopic(), new ByteArrayDeserializer(),
+                AvroSerde.forValues(EmotionEvent.class, registry).deserializer());
+        accuracy = driver.createOutputTopic(settings.accuracyTopic(), new StringDeserializer(),
+                AvroSerde.forValues(AccuracySnapshot.class, registry).deserializer());
+        rejected = driver.createOutputTopic(settings.rejectedTopic(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    private void send(FaceFrame frame) {
+        input.pipeInput(KEY, frameSerializer.serialize(INPUT, frame));
+    }
+
+    private void flushPartialBatch() {
+        driver.advanceWallClockTime(MAX_WAIT);
+    }
+
+    private TestRecord<byte[], byte[]> onlyReject() {
+        assertThat(emotions.isEmpty()).as("no event for a rejected frame").isTrue();
+        List<TestRecord<byte[], byte[]>> all = rejected.readRecordsToList();
+        assertThat(all).hasSize(1);
+        return all.get(0);
+    }
+
+    private static String header(TestRecord<?, ?> r, String name) {
+        return DeadLetterHeaders.get(r.headers(), name);
+    }
+
+    @Test
+    @DisplayName("a valid labeled frame becomes one event naming the model version, key and label kept")
+    void labeledFrame() {
+        send(Frames.frame("f1", "cam-1", Emotion.HAPPY, dev.emostream.schemas.Emotion.HAPPY));
+        flushPartialBatch();
+
+        TestRecord<byte[], EmotionEvent> event = emotions.readRecord();
+        assertThat(event.key()).isEqualTo(KEY);
+        assertThat(event.value().getFrameId()).isEqualTo("f1");
+        assertThat(event.value().getModelVersion()).isEqualTo("v1");
+        assertThat(event.value().getPredicted()).isEqualTo(dev.emostream.schemas.Emotion.HAPPY);
+        assertThat(event.value().getTrueLabel()).isEqualTo(dev.emostream.schemas.Emotion.HAPPY);
+        assertThat(event.value().getScores()).hasSize(7);
+        assertThat(event.value().getConfidence()).isEqualTo(0.9f);
+        assertThat(emotions.isEmpty()).isTrue();
+        assertThat(rejected.isEmpty()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a labeled frame emits an accuracy snapshot overall and for its source")
+    void labeledFrameEmitsSnapshots() {
+        send(Frames.frame("f1", "cam-1", Emotion.HAPPY, dev.emostream.schemas.Emotion.HAPPY));
+        flushPartialBatch();
+
+        assertThat(accuracy.readKeyValuesToMap()).containsOnlyKeys("v1|all", "v1|source:cam-1")
+                .allSatisfy((key, s) -> {
+                    assertThat(s.getSeen()).isEqualTo(1);
+                    assertThat(s.getLabeled()).isEqualTo(1);
+                    assertThat(s.getCorrect()).isEqualTo(1);
+                    assertThat(s.getAccuracy()).isEqualTo(1.0);
+                });
+    }
+
+    @Test
+    @DisplayName("a valid unlabeled frame becomes an event without a label and emits no snapshot")
+    void unlabeledFrame() {
+        send(Frames.frame("f1", "cam-1", Emotion.SAD, null));
+        flushPartialBatch();
+
+        EmotionEvent event = emotions.readValue();
+        assertThat(event.getTrueLabel()).isNull();
+        assertThat(event.getPredicted()).isEqualTo(dev.emostream.schemas.Emotion.SAD);
+        assertThat(accuracy.isEmpty()).isTrue();
+        assertThat(rejected.isEmpty()).isTrue();
+    }
+
+    @Test
+    @DisplayName("bytes that are not Avro go to the dead letters as they were, with reason and origin headers")
+    void undecodableBytes() {
+        byte[] garbage = {0, 0, 0, 0, 1, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        registry.register("faces.cam-1-value", FaceFrame.getClassSchema()); // id 1 exists; the body is garbage
+        RecordHeaders original = new RecordHeaders();
+        original.add("trace", "abc".getBytes());
+        input.pipeInput(new TestRecord<>(KEY, garbage, original, 42L));
+
+        TestRecord<byte[], byte[]> dead = onlyReject();
+        assertThat(dead.key()).isEqualTo(KEY);
+        assertThat(dead.value()).isEqualTo(garbage);
+        assertThat(header(dead, "trace")).isEqualTo("abc");
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("MALFORMED_AVRO");
+        assertThat(header(dead, DeadLetterHeaders.TOPIC)).isEqualTo(INPUT);
+        assertThat(header(dead, DeadLetterHeaders.PARTITION)).isEqualTo("0");
+        assertThat(header(dead, DeadLetterHeaders.OFFSET)).isEqualTo("0");
+        assertThat(header(dead, DeadLetterHeaders.RECORD_TIMESTAMP)).isEqualTo("42");
+        assertThat(header(dead, DeadLetterHeaders.REJECTED_AT)).isNotBlank();
+        assertThat(header(dead, DeadLetterHeaders.MESSAGE)).contains("FaceFrame");
+        assertThat(metrics.rejectedCount("MALFORMED_AVRO")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a payload without the Confluent magic byte is rejected as BAD_MAGIC_BYTE")
+    void badMagicByte() {
+        byte[] json = "{\"frameId\":\"f1\"}".getBytes();
+        input.pipeInput(KEY, json);
+
+        TestRecord<byte[], byte[]> dead = onlyReject();
+        assertThat(dead.value()).isEqualTo(json);
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("BAD_MAGIC_BYTE");
+    }
+
+    @Test
+    @DisplayName("an empty payload is rejected as EMPTY_PAYLOAD")
+    void emptyPayload() {
+        input.pipeInput(KEY, new byte[0]);
+
+        assertThat(header(onlyReject(), DeadLetterHeaders.REASON)).isEqualTo("EMPTY_PAYLOAD");
+    }
+
+    @Test
+    @DisplayName("a null value is rejected as TOMBSTONE, not dropped")
+    void tombstone() {
+        input.pipeInput(KEY, (byte[]) null);
+
+        TestRecord<byte[], byte[]> dead = onlyReject();
+        assertThat(dead.value()).isNull();
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("TOMBSTONE");
+    }
+
+    @Test
+    @DisplayName("a schema id the registry does not know is rejected as UNKNOWN_SCHEMA_ID")
+    void unknownSchemaId() {
+        byte[] valid = frameSerializer.serialize(INPUT, Frames.frame("f1", "cam-1", Emotion.SAD, null));
+        valid[4] = 99;
+        input.pipeInput(KEY, valid);
+
+        assertThat(header(onlyReject(), DeadLetterHeaders.REASON)).isEqualTo("UNKNOWN_SCHEMA_ID");
+    }
+
+    @Test
+    @DisplayName("fewer pixels than width x height is rejected as SIZE_MISMATCH, naming both numbers")
+    void sizeMismatch() {
+        send(Frames.frame("f7", "cam-1", 48, 48, new byte[2303], null));
+
+        TestRecord<byte[], byte[]> dead = onlyReject();
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("SIZE_MISMATCH");
+        assertThat(header(dead, DeadLetterHeaders.MESSAGE))
+                .isEqualTo("frame f7 from faces.cam-1: 2303 pixels, expected 48x48 = 2304");
+    }
+
+    @Test
+    @DisplayName("a frame larger than the configured bound is rejected as SIZE_OUT_OF_BOUNDS")
+    void sizeOutOfBounds() {
+        send(Frames.frame("f1", "cam-1", 2000, 1, new byte[2000], null));
+
+        assertThat(header(onlyReject(), DeadLetterHeaders.REASON)).isEqualTo("SIZE_OUT_OF_BOUNDS");
+    }
+
+    @Test
+    @DisplayName("a label index outside the seven classes is rejected as MALFORMED_AVRO")
+    void labelOutOfRange() {
+        byte[] bytes = frameSerializer.serialize(INPUT, Frames.frame("f1", "cam-1", Emotion.SAD,
+                dev.emostream.schemas.Emotion.NEUTRAL));
+        // the label is the last field: union branch 1, then the enum index as a zig-zag varint (6 -> 12)
+        assertThat(bytes[bytes.length - 1]).isEqualTo((byte) 12);
+        bytes[bytes.length - 1] = 18; // index 9
+        input.pipeInput(KEY, bytes);
+
+        TestRecord<byte[], byte[]> dead = onlyReject();
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("MALFORMED_AVRO");
+        assertThat(header(dead, DeadLetterHeaders.MESSAGE)).contains("9");
+    }
+
+    @Test
+    @DisplayName("a record written without a required field is rejected as SCHEMA_MISMATCH")
+    void missingFieldInSchema() {
+        Schema withoutPixels = SchemaBuilder.record("FaceFrame").namespace("dev.emostream.schemas").fields()
+                .requiredString("frameId").requiredString("sourceId").requiredLong("captureTime")
+                .requiredInt("width").requiredInt("height").endRecord();
+        int id = registry.register("other-subject", withoutPixels);
+        byte[] bytes = {0, 0, 0, 0, (byte) id, 2, 'f', 2, 'c', 2, 96, 96};
+        input.pipeInput(KEY, bytes);
+
+        TestRecord<byte[], byte[]> dead = onlyReject();
+        assertThat(header(dead, DeadLetterHeaders.REASON)).isEqualTo("SCHEMA_MISMATCH");
+        assertThat(header(dead, DeadLetterHeaders.MESSAGE)).contains("cannot be read as");
+    }
+
+    @Test
+    @DisplayName("an empty frame id is rejected as MISSING_FIELD")
+    void emptyFrameId() {
+        send(Frames.frame("", "cam-1", Emotion.SAD, null));
+
+        assertThat(header(onlyReject(), DeadLetterHeaders.REASON)).isEqualTo("MISSING_FIELD");
+    }
+
+    @Test
+    @DisplayName("an unreachable registry fails the task instead of dead-lettering a frame that may be fine")
+    void registryUnavailable() {
+        byte[] bytes = frameSerializer.serialize(INPUT, Frames.frame("f1", "cam-1", Emotion.SAD, null));
+        start(TopologySettings.defaults().withBatch(4, MAX_WAIT)); // a fresh deserializer with an empty cache
+        registry.simulateOutage(true);
+
+        assertThatThrownBy(() -> input.pipeInput(KEY, bytes)).hasStackTraceContaining("schema registry unavailable");
+        registry.simulateOutage(false);
+        assertThat(rejected.isEmpty()).isTrue();
+        assertThat(emotions.isEmpty()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a partial batch waits, then is classified when the max wait passes on the wall clock")
+    void partialBatchFlushesAfterMaxWait() {
+        send(Frames.frame("f1", "cam-1", Emotion.SAD, null));
+        send(Frames.frame("f2", "cam-1", Emotion.SAD, null));
+        assertThat(emotions.isEmpty()).as("nothing before the max wait").isTrue();
+
+        flushPartialBatch();
+
+        assertThat(emotions.readValuesToList()).extracting(EmotionEvent::getFrameId).containsExactly("f1", "f2");
+        assertThat(v1.batchSizes()).containsExactly(2);
+    }
+
+    @Test
+    @DisplayName("a full batch is classified at once, in arrival order, in one call")
+    void fullBatchFlushesAtOnce() {
+        for (int i = 1; i <= 4; i++) {
+            send(Frames.frame("f" + i, "cam-1", Emotion.SAD, null));
+        }
+
+        assertThat(emotions.readValuesToList()).extracting(EmotionEvent::getFrameId)
+                .containsExactly("f1", "f2", "f3", "f4");
+        assertThat(v1.batchSizes()).containsExactly(4);
+    }
+
+    @Test
+    @DisplayName("a model swapped in mid-stream serves from the next batch; each event names its version")
+    void modelSwap() {
+        for (int i = 1; i <= 6; i++) {
+            send(Frames.frame("f" + i, "cam-1", Emotion.SAD, dev.emostream.schemas.Emotion.SAD));
+        }
+        models.swap(ServingModel.shared(new StandInClassifier("v2"), "test"));
+        for (int i = 7; i <= 8; i++) {
+            send(Frames.frame("f" + i, "cam-1", Emotion.SAD, dev.emostream.schemas.Emotion.SAD));
+        }
+
+        // f1-f4 were a full batch before the swap; f5-f8 the first batch after it
+        assertThat(emotions.readValuesToList()).extracting(e -> e.getFrameId() + "=" + e.getModelVersion())
+                .containsExactly("f1=v1", "f2=v1", "f3=v1", "f4=v1", "f5=v2", "f6=v2", "f7=v2", "f8=v2");
+        assertThat(accuracy.readKeyValuesToMap()).containsOnlyKeys("v1|all", "v1|source:cam-1", "v2|all",
+                "v2|source:cam-1");
+    }
+
+    @Test
+    @DisplayName("accuracy counts every frame, correct labeled frames and the confusion cell of each")
+    void accuracyCounts() {
+        send(Frames.frame("f1", "cam-1", Emotion.HAPPY, dev.emostream.schemas.Emotion.HAPPY));
+        send(Frames.frame("f2", "cam-1", Emotion.SAD, dev.emostream.schemas.Emotion.HAPPY));
+        send(Frames.frame("f3", "cam-2", Emotion.FEAR, dev.emostream.schemas.Emotion.FEAR));
+        send(Frames.frame("f4", "cam-1", Emotion.FEAR, null));
+
+        var latest = accuracy.readKeyValuesToMap();
+        AccuracySnapshot all = latest.get("v1|all");
+        assertThat(all.getLabeled()).isEqualTo(3);
+        assertThat(all.getCorrect()).isEqualTo(2);
+        assertThat(all.getAccuracy()).isEqualTo(2.0 / 3);
+        assertThat(all.getConfusion()).hasSize(49);
+        assertThat(all.getConfusion().get(Emotion.HAPPY.code() * 7 + Emotion.SAD.code())).isEqualTo(1L);
+        assertThat(all.getConfusion().get(Emotion.HAPPY.code() * 7 + Emotion.HAPPY.code())).isEqualTo(1L);
+        assertThat(latest.get("v1|source:cam-2").getCorrect()).isEqualTo(1);
+
+        KeyValueStore<String, AccuracyCounts> store = driver.getKeyValueStore(EmotionTopology.ACCURACY_STORE);
+        assertThat(store.get("v1|all").seen()).as("the unlabeled frame counts as seen").isEqualTo(4);
+        assertThat(store.get("v1|source:cam-1").seen()).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("every input record ends in exactly one of emotions and rejected-faces")
+    void everyRecordAccountedFor() {
+        for (int i = 0; i < 10; i++) {
+            send(Frames.frame("ok" + i, "cam-1", Emotion.SAD, null));
+            input.pipeInput(KEY, new byte[]{9, 9});
+        }
+        flushPartialBatch();
+
+        assertThat(emotions.getQueueSize()).isEqualTo(10);
+        assertThat(rejected.getQueueSize()).isEqualTo(10);
+    }
+
+    @Test
+    @DisplayName("an output topic that the input pattern matches is refused")
+    void deadLetterTopicMustNotMatchInput() {
+        TopologySettings d = TopologySettings.defaults();
+        assertThatThrownBy(() -> new TopologySettings(Pattern.compile("faces\\..*"), d.emotionsTopic(),
+                d.accuracyTopic(), "faces.rejected", 4, MAX_WAIT, 8, 1024))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("faces.rejected");
+    }
+}
