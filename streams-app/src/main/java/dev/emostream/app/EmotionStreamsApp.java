@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.emostream.app.config.AppConfig;
+import dev.emostream.app.dashboard.Dashboard;
 import dev.emostream.app.http.AppStatus;
 import dev.emostream.app.http.HttpApi;
 import dev.emostream.app.metrics.AppMetrics;
@@ -57,6 +58,7 @@ public final class EmotionStreamsApp implements AutoCloseable {
     private KafkaStreamsMetrics streamsMetrics;
     private ModelWatcher watcher;
     private HttpApi http;
+    private Dashboard dashboard;
     private boolean closed;
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
 
@@ -104,7 +106,10 @@ public final class EmotionStreamsApp implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         if (config.httpPort() >= 0) {
-            http = new HttpApi(config.httpHost(), config.httpPort(), status(), meters::scrape).start();
+            dashboard = new Dashboard(status(), metrics).start();
+            metrics.listen(dashboard);
+            http = new HttpApi(config.httpHost(), config.httpPort(), status(), meters::scrape).withDashboard(dashboard)
+                    .start();
         }
         Path watched = config.modelPath();
         if (Files.isDirectory(watched) && !config.modelWatchInterval().isZero()) {
@@ -180,6 +185,10 @@ public final class EmotionStreamsApp implements AutoCloseable {
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();
+        }
+        if (dashboard != null) {
+            metrics.listen(null);
+            dashboard.close();
         }
         if (http != null) {
             http.close();

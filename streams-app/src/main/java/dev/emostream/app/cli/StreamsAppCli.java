@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
         description = "Classifies face frames from Kafka into emotion events with a DL4J model.",
         subcommands = {
                 RunCommand.class,
+                dev.emostream.app.replay.ReplayCommand.class,
+                dev.emostream.app.replay.SubmissionCommand.class,
+                dev.emostream.app.demo.DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class StreamsAppCli {

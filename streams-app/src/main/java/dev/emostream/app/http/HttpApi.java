@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import dev.emostream.app.dashboard.Dashboard;
 import dev.emostream.app.topology.AccuracyCounts;
 import dev.emostream.model.Emotion;
 
@@ -44,6 +45,7 @@ public final class HttpApi implements AutoCloseable {
     private final HttpServer server;
     private final AppStatus status;
     private final Supplier<String> metrics;
+    private Dashboard dashboard;
 
     /**
      * @param port    0 for any free port
@@ -59,6 +61,15 @@ public final class HttpApi implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
+    }
+
+    /** Serves the live dashboard: the page at {@code /}, its files under {@code /dashboard/}, events at {@code /events}. */
+    public HttpApi withDashboard(Dashboard dashboard) {
+        this.dashboard = dashboard;
+        // own contexts: /events keeps its exchange open after the handler returns, so it must not meet handle()'s close
+        server.createContext("/events", dashboard::events);
+        server.createContext("/dashboard/", dashboard::asset);
+        return this;
     }
 
     public HttpApi start() {
@@ -80,6 +91,13 @@ public final class HttpApi implements AutoCloseable {
                 return;
             }
             switch (exchange.getRequestURI().getPath()) {
+                case "/" -> {
+                    if (dashboard != null) {
+                        dashboard.page(exchange);
+                    } else {
+                        send(exchange, 404, "application/json", json(Map.of("error", "no dashboard")));
+                    }
+                }
                 case "/health" -> health(exchange, true);
                 case "/health/live" -> health(exchange, false);
                 case "/accuracy" -> accuracy(exchange);

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.emostream.model.face.FaceImage;
+import dev.emostream.schemas.EmotionEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +25,8 @@ public final class AppMetrics {
     private final DistributionSummary batchSize;
     private final Timer inference;
     private final Map<String, Counter> rejects = new ConcurrentHashMap<>();
+    private static final FrameListener NO_LISTENER = (event, face) -> { };
+    private volatile FrameListener listener = NO_LISTENER;
 
     public AppMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -49,6 +53,24 @@ public final class AppMetrics {
         classified.increment(frames);
         batchSize.record(frames);
         inference.record(took);
+    }
+
+    /**
+     * Sees every classified frame with its event, on the stream thread: must return at once (count, sample,
+     * never block). The dashboard's tap; a no-op until one is set.
+     */
+    @FunctionalInterface
+    public interface FrameListener {
+        void classified(EmotionEvent event, FaceImage face);
+    }
+
+    /** Replaces the frame listener (null for none). */
+    public void listen(FrameListener listener) {
+        this.listener = listener == null ? NO_LISTENER : listener;
+    }
+
+    public void frameClassified(EmotionEvent event, FaceImage face) {
+        listener.classified(event, face);
     }
 
     public void rejected(String reason) {

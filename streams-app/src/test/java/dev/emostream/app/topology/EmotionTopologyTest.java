@@ -302,6 +302,37 @@ class EmotionTopologyTest {
     }
 
     @Test
+    @DisplayName("a partial batch goes out as soon as the input goes quiet, well before the max wait")
+    void partialBatchFlushesWhenInputIdle() {
+        send(Frames.frame("f1", "cam-1", Emotion.SAD, null));
+        send(Frames.frame("f2", "cam-1", Emotion.SAD, null));
+        driver.advanceWallClockTime(Duration.ofMillis(5));
+        assertThat(emotions.isEmpty()).as("not after one quiet check").isTrue();
+
+        driver.advanceWallClockTime(MAX_WAIT.dividedBy(4));
+
+        assertThat(emotions.readValuesToList()).extracting(EmotionEvent::getFrameId).containsExactly("f1", "f2");
+        assertThat(v1.batchSizes()).containsExactly(2);
+    }
+
+    @Test
+    @DisplayName("behind a backlog (old record timestamps) a partial batch is not cut at the max wait")
+    void backlogFillsBatches() {
+        java.time.Instant old = java.time.Instant.now().minusSeconds(60);
+        input.pipeInput(KEY, frameSerializer.serialize(INPUT, Frames.frame("f1", "cam-1", Emotion.SAD, null)), old);
+        input.pipeInput(KEY, frameSerializer.serialize(INPUT, Frames.frame("f2", "cam-1", Emotion.SAD, null)), old);
+
+        driver.advanceWallClockTime(MAX_WAIT.multipliedBy(3).dividedBy(2));
+        assertThat(emotions.isEmpty()).as("waiting for more of the backlog past the max wait").isTrue();
+        input.pipeInput(KEY, frameSerializer.serialize(INPUT, Frames.frame("f3", "cam-1", Emotion.SAD, null)), old);
+        input.pipeInput(KEY, frameSerializer.serialize(INPUT, Frames.frame("f4", "cam-1", Emotion.SAD, null)), old);
+
+        assertThat(emotions.readValuesToList()).extracting(EmotionEvent::getFrameId)
+                .containsExactly("f1", "f2", "f3", "f4");
+        assertThat(v1.batchSizes()).containsExactly(4);
+    }
+
+    @Test
     @DisplayName("a full batch is classified at once, in arrival order, in one call")
     void fullBatchFlushesAtOnce() {
         for (int i = 1; i <= 4; i++) {

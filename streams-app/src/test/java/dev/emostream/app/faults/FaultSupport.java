@@ -1,0 +1,109 @@
+package dev.emostream.app.faults;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
+import dev.emostream.app.EmotionStreamsApp;
+import dev.emostream.app.cli.StreamsAppCli;
+import dev.emostream.app.config.ConfigLoader;
+import dev.emostream.app.topology.DeadLetterHeaders;
+
+/** What the fault-injection tests share: the app in-process or as a child JVM, its log, dead-letter reasons. */
+final class FaultSupport {
+
+    private FaultSupport() {
+    }
+
+    /** Starts the app in this JVM with exactly {@code props} (no environment, no file). */
+    static EmotionStreamsApp startApp(Map<String, String> props) throws Exception {
+        List<String> overrides = props.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        return EmotionStreamsApp.create(ConfigLoader.load(null, Map.of(), overrides)).start();
+    }
+
+    static Path writeConfig(Path file, Map<String, String> props) throws IOException {
+        Properties p = new Properties();
+        p.putAll(props);
+        try (var out = Files.newBufferedWriter(file)) {
+            p.store(out, "fault-injection test");
+        }
+        return file;
+    }
+
+    /** {@code streams-app <args>} in a child JVM on this test's classpath, output to {@code log}. */
+    static Process childApp(Path log, String... args) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=1G",
+                "-cp", System.getProperty("java.class.path"), StreamsAppCli.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        pb.environment().keySet().removeIf(k -> k.startsWith("EMOSTREAM_"));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        return pb.start();
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    static String reason(ConsumerRecord<?, ?> r) {
+        return header(r, DeadLetterHeaders.REASON);
+    }
+
+    static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Collects what {@code loggerName} (and its children) log while open. */
+    static final class LogCapture implements AutoCloseable {
+        private final Logger logger;
+        private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+        LogCapture(String loggerName) {
+            logger = (Logger) LoggerFactory.getLogger(loggerName);
+            appender.start();
+            logger.addAppender(appender);
+        }
+
+        List<String> lines() {
+            synchronized (appender) {
+                return appender.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+            }
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(appender);
+            appender.stop();
+        }
+    }
+}
