@@ -1,0 +1,57 @@
+package dev.emostream.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code bin/streams-app bench} runs: the raw-inference table, then the end-to-end run using the raw figure
+ * at the app's batch size from the same process, ending with
+ * {@code bench: e2e_fps=X raw_ips=Y ratio=Z p99_ms_half_load=W}.
+ */
+@Command(name = "all", mixinStandardHelpOptions = true,
+        description = "Raw inference at batch 1..128, then end to end (full and half load) and the ratio, in one run.")
+final class AllCommand extends EndToEndCommand {
+
+    @Option(names = "--batches", split = ",", defaultValue = "1,8,32,64,128",
+            description = "Raw-inference batch sizes (default: ${DEFAULT-VALUE}).")
+    int[] batches;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed raw runs per batch size (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Override
+    public Integer call() throws Exception {
+        int appBatch = appBatchSize();
+        var file = model.resolve();
+        List<RawInference.Result> results = new ArrayList<>();
+        String version;
+        try (RawInference raw = new RawInference(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256))) {
+            version = raw.version;
+            for (int b : batches) {
+                RawInference.Result r = raw.measure(b, 2, runs, 256);
+                results.add(r);
+                if (b == appBatch) {
+                    rawAtAppBatch = r;
+                }
+            }
+            if (rawAtAppBatch == null) {
+                rawAtAppBatch = raw.measure(appBatch, 2, runs, 256);
+                results.add(rawAtAppBatch);
+            }
+        }
+        System.out.println("raw inference, model " + version + " (" + file + "), median of " + runs + " runs:");
+        System.out.print(RawCommand.table(results));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("model", file.toString());
+        body.put("modelVersion", version);
+        body.put("runs", runs);
+        body.put("results", RawCommand.json(results));
+        System.out.println("json: " + Results.write("raw", body));
+        return super.call();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.emostream.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.emostream.app.config.AppConfig;
+import dev.emostream.model.csv.Fer2013Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Figures "end to end", "ratio", "growth" and "soak": raw inference at the app's batch size, then the running app
+ * at full speed and at a steady fraction of it, in one process, ending with the one-line summary.
+ */
+@Command(name = "e2e", mixinStandardHelpOptions = true,
+        description = "End to end through the in-process broker and registry: frames/s, capture-to-committed latency, "
+                + "heap/RSS; the ratio to raw inference measured in the same run.")
+class EndToEndCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelChoice model = new ModelChoice();
+
+    @Mixin
+    EndToEndOptions options = new EndToEndOptions();
+
+    @Option(names = "--data", description = "FER2013 CSV (default: public_test.csv.gz of the shared data).")
+    Path data;
+
+    @Option(names = "--no-raw", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Measure raw inference at the app's batch size first, for the ratio (default: on).")
+    boolean raw;
+
+    @Option(names = "--sample-ms", defaultValue = "1000", description = "Memory sampling period (default: ${DEFAULT-VALUE}).")
+    long sampleMs;
+
+    /** Set by {@code all}, which has measured raw inference already in this process. */
+    RawInference.Result rawAtAppBatch;
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = model.resolve();
+        List<Fer2013Row> faces = Faces.load(data != null ? data : Faces.defaultCsv(), 3589);
+        int appBatch = appBatchSize();
+        String version = null;
+        if (raw && rawAtAppBatch == null) {
+            try (RawInference r = new RawInference(file, faces)) {
+                rawAtAppBatch = r.measure(appBatch, 2, 5, 256);
+                version = r.version;
+            }
+            System.err.printf("e2e: raw inference at batch %d: %.1f images/s%n", appBatch, rawAtAppBatch.medianIps());
+        }
+        if (options.sources < options.partitions) {
+            System.err.printf("e2e: %d source(s) on %d partitions: keys decide partitions, so some stay empty%n",
+                    options.sources, options.partitions);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        List<Map<String, Object>> phases = new ArrayList<>();
+        double fullFps;
+        Map<String, Object> half = null;
+        List<MemorySampler.Sample> soakSamples = List.of();
+        try (MemorySampler memory = new MemorySampler(sampleMs);
+             EndToEndRun run = new EndToEndRun(options, file, faces, memory).start()) {
+            run.run("warmup", options.warmupFrames, 0, null);
+            EndToEndRun.Phase full = run.run("full", options.frames, 0, null);
+            fullFps = full.framesPerSecond();
+            phases.add(EndToEndRun.summary(full, memory.of("full")));
+            if (options.halfLoad > 0) {
+                int n = options.halfFrames > 0 ? options.halfFrames : Math.max(200, options.frames / 2);
+                EndToEndRun.Phase steady = run.run("half", n, options.halfLoad * fullFps, null);
+                half = EndToEndRun.summary(steady, memory.of("half"));
+                half.put("targetRate", options.halfLoad * fullFps);
+                phases.add(half);
+            }
+            if (options.soakMinutes > 0) {
+                double rate = options.soakLoad * fullFps;
+                System.err.printf("e2e: soak at %.1f frames/s for %.1f min%n", rate, options.soakMinutes);
+                EndToEndRun.Phase soak = run.run("soak", 0, rate,
+                        Duration.ofMillis((long) (options.soakMinutes * 60_000)));
+                soakSamples = memory.of("soak");
+                Map<String, Object> s = EndToEndRun.summary(soak, soakSamples);
+                s.put("targetRate", rate);
+                phases.add(s);
+            }
+        }
+
+        System.out.println("end to end, " + options.describe() + ", model " + file.getFileName() + ":");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(Results.row("phase", "frames", "frames/s", "mean batch", "model busy %", "p50 ms", "p95 ms", "p99 ms", "max ms", "heap MB max",
+                "old-gen after GC MB", "RSS MB max"));
+        for (Map<String, Object> p : phases) {
+            rows.add(Results.row(p.get("phase"), p.get("eventsSeen") + "/" + p.get("frames"), p.get("framesPerSecond"),
+                    p.get("meanBatchSize"), 100 * (double) p.getOrDefault("inferenceBusyShare", Double.NaN),
+                    p.get("latencyMsP50"), p.get("latencyMsP95"), p.get("latencyMsP99"), p.get("latencyMsMax"),
+                    p.get("heapUsedMbMax"), p.get("oldGenAfterGcMbLast"), p.get("rssMbMax")));
+        }
+        System.out.print(Results.table(rows));
+        if (!soakSamples.isEmpty()) {
+            System.out.println("soak memory, one sample every " + options.soakSampleSeconds + " s:");
+            System.out.print(soakTable(soakSamples));
+        }
+
+        double rawIps = rawAtAppBatch == null ? Double.NaN : rawAtAppBatch.medianIps();
+        double ratio = fullFps / rawIps;
+        Object p99Half = half == null ? "NaN" : half.get("latencyMsP99");
+        body.put("model", file.toString());
+        body.put("modelVersion", version);
+        body.put("setup", options.describe());
+        body.put("appBatchSize", appBatch);
+        body.put("rawImagesPerSecondAtAppBatch", rawIps);
+        if (rawAtAppBatch != null) {
+            body.put("rawImagesPerSecondRuns", rawAtAppBatch.imagesPerSecond());
+        }
+        body.put("e2eFramesPerSecond", fullFps);
+        body.put("ratio", ratio);
+        body.put("p99MsHalfLoad", p99Half);
+        body.put("phases", phases);
+        if (!soakSamples.isEmpty()) {
+            body.put("soakSamples", soakSamples);
+        }
+        System.out.println("json: " + Results.write(options.fileName(), body));
+        System.out.printf("bench: e2e_fps=%.1f raw_ips=%.1f ratio=%.3f p99_ms_half_load=%s%n", fullFps, rawIps, ratio,
+                p99Half);
+        return 0;
+    }
+
+    int appBatchSize() {
+        Map<String, String> p = new LinkedHashMap<>(AppConfig.defaults());
+        if (options.batchSize > 0) {
+            p.put(AppConfig.BATCH_SIZE, String.valueOf(options.batchSize));
+        }
+        p.putAll(options.properties);
+        return new AppConfig(p).settings().batchSize();
+    }
+
+    private String soakTable(List<MemorySampler.Sample> samples) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(Results.row("t s", "heap MB", "old-gen after GC MB", "RSS MB"));
+        double next = samples.get(0).seconds();
+        for (MemorySampler.Sample s : samples) {
+            if (s.seconds() + 1e-6 >= next) {
+                rows.add(Results.row(String.format("%.0f", s.seconds()), s.heapUsedMb(), s.oldAfterGcMb(), s.rssMb()));
+                next = s.seconds() + options.soakSampleSeconds;
+            }
+        }
+        return Results.table(rows);
+    }
+}

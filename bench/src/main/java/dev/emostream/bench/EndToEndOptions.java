@@ -1,0 +1,77 @@
+package dev.emostream.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import picocli.CommandLine.Option;
+
+/** The knobs of an end-to-end run: load, growth dimensions, and the app settings being compared. */
+final class EndToEndOptions {
+
+    @Option(names = "--frames", defaultValue = "2000", description = "Frames in the full-speed phase (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--warmup-frames", defaultValue = "300",
+            description = "Frames sent and awaited before measuring: JIT, ND4J, first transactions (default: ${DEFAULT-VALUE}).")
+    int warmupFrames;
+
+    @Option(names = "--half-load", defaultValue = "0.5",
+            description = "Fraction of the measured full speed for the steady phase (default: ${DEFAULT-VALUE}; 0 skips it).")
+    double halfLoad;
+
+    @Option(names = "--half-frames", defaultValue = "-1",
+            description = "Frames in the steady phase (default: half of --frames, at least 200).")
+    int halfFrames;
+
+    @Option(names = "--sources", defaultValue = "100",
+            description = "Distinct source ids (record keys, and per-source accuracy scopes) (default: ${DEFAULT-VALUE}).")
+    int sources;
+
+    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of the input and events topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--instances", defaultValue = "1",
+            description = "App instances in this JVM with the same application.id (default: ${DEFAULT-VALUE}).")
+    int instances;
+
+    @Option(names = "--batch-size", defaultValue = "-1", description = "classifier.batch.size (default: the app's).")
+    int batchSize;
+
+    @Option(names = "--max-wait-ms", defaultValue = "-1", description = "classifier.batch.max.wait.ms (default: the app's).")
+    long maxWaitMs;
+
+    @Option(names = "--stream-threads", defaultValue = "-1", description = "num.stream.threads per instance (default: the app's).")
+    int streamThreads;
+
+    @Option(names = "--commit-interval-ms", defaultValue = "-1", description = "commit.interval.ms (default: the app's).")
+    long commitIntervalMs;
+
+    @Option(names = "--property", paramLabel = "KEY=VALUE",
+            description = "Any other app, Streams or client property, e.g. producer.compression.type=lz4 (repeatable).")
+    Map<String, String> properties = new LinkedHashMap<>();
+
+    @Option(names = "--soak-minutes", defaultValue = "0",
+            description = "After the measured phases, run at --soak-load of full speed this long (default: ${DEFAULT-VALUE}: none).")
+    double soakMinutes;
+
+    @Option(names = "--soak-load", defaultValue = "0.8", description = "Fraction of full speed in the soak (default: ${DEFAULT-VALUE}).")
+    double soakLoad;
+
+    @Option(names = "--soak-sample-s", defaultValue = "10", description = "Soak table: one memory sample every N s (default: ${DEFAULT-VALUE}).")
+    int soakSampleSeconds;
+
+    @Option(names = "--label", defaultValue = "", description = "Free text naming this setup; part of the JSON name.")
+    String label;
+
+    String describe() {
+        return "sources=" + sources + " partitions=" + partitions + " instances=" + instances
+                + (batchSize > 0 ? " batch=" + batchSize : "") + (maxWaitMs >= 0 ? " maxWaitMs=" + maxWaitMs : "")
+                + (streamThreads > 0 ? " threads=" + streamThreads : "")
+                + (commitIntervalMs >= 0 ? " commitMs=" + commitIntervalMs : "")
+                + (properties.isEmpty() ? "" : " " + properties);
+    }
+
+    String fileName() {
+        return "e2e-s" + sources + "-p" + partitions + "-i" + instances + (label.isBlank() ? "" : "-" + label.replaceAll("[^A-Za-z0-9._-]", "_"));
+    }
+}
