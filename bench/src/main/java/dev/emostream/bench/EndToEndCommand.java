@@ -32,9 +32,8 @@ class EndToEndCommand implements Callable<Integer> {
     @Option(names = "--data", description = "FER2013 CSV (default: public_test.csv.gz of the shared data).")
     Path data;
 
-    @Option(names = "--no-raw", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Measure raw inference at the app's batch size first, for the ratio (default: on).")
-    boolean raw;
+    @Option(names = "--skip-raw", description = "Do not measure raw inference first (no ratio).")
+    boolean skipRaw;
 
     @Option(names = "--sample-ms", defaultValue = "1000", description = "Memory sampling period (default: ${DEFAULT-VALUE}).")
     long sampleMs;
@@ -48,7 +47,7 @@ class EndToEndCommand implements Callable<Integer> {
         List<Fer2013Row> faces = Faces.load(data != null ? data : Faces.defaultCsv(), 3589);
         int appBatch = appBatchSize();
         String version = null;
-        if (raw && rawAtAppBatch == null) {
+        if (!skipRaw && rawAtAppBatch == null) {
             try (RawInference r = new RawInference(file, faces)) {
                 rawAtAppBatch = r.measure(appBatch, 2, 5, 256);
                 version = r.version;

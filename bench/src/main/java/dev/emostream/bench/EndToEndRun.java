@@ -236,7 +236,7 @@ final class EndToEndRun implements AutoCloseable {
     Phase run(String name, int count, double rate, Duration duration) throws InterruptedException {
         memory.phase(name);
         int expected = count;
-        if (count == 0) {
+        if (count == 0 && duration != null) {
             expected = (int) Math.round(rate * duration.toMillis() / 1000.0);
         }
         Phase phase = new Phase(name, expected);

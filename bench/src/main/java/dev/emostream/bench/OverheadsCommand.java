@@ -45,9 +45,8 @@ final class OverheadsCommand implements Callable<Integer> {
     @Option(names = "--iteration-ms", defaultValue = "1000", description = "JMH iteration length (default: ${DEFAULT-VALUE}).")
     long iterationMs;
 
-    @Option(names = "--no-inference", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Also measure inference per frame for the share (needs a model; default: on).")
-    boolean inference;
+    @Option(names = "--skip-inference", description = "Do not measure inference per frame (no model needed; no share).")
+    boolean skipInference;
 
     @Override
     public Integer call() throws Exception {
@@ -70,7 +69,7 @@ final class OverheadsCommand implements Callable<Integer> {
         }
         double perFrameUs = Double.NaN;
         String version = null;
-        if (inference) {
+        if (!skipInference) {
             Path file = model.resolve();
             try (RawInference raw = new RawInference(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256))) {
                 RawInference.Result r = raw.measure(batch, 2, 5, 256);

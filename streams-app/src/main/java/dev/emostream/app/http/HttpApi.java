@@ -34,13 +34,15 @@ import dev.emostream.model.Emotion;
  *   <li>{@code /accuracy}: the running accuracy snapshots held by this instance, JSON</li>
  *   <li>{@code /metrics}: Prometheus text</li>
  * </ul>
- * Anything else is 404; a method other than GET or HEAD is 405.
+ * Anything else is 404; a method other than GET or HEAD is 405; a request body is 413 and an overlong path or
+ * query 414 ({@link RequestLimits}), on every path.
  */
 public final class HttpApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final RequestLimits LIMITS = new RequestLimits();
 
     private final HttpServer server;
     private final AppStatus status;
@@ -55,7 +57,7 @@ public final class HttpApi implements AutoCloseable {
         this.status = status;
         this.metrics = metrics;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
-        server.createContext("/", this::handle);
+        server.createContext("/", this::handle).getFilters().add(LIMITS);
         server.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "http");
             t.setDaemon(true);
@@ -67,8 +69,8 @@ public final class HttpApi implements AutoCloseable {
     public HttpApi withDashboard(Dashboard dashboard) {
         this.dashboard = dashboard;
         // own contexts: /events keeps its exchange open after the handler returns, so it must not meet handle()'s close
-        server.createContext("/events", dashboard::events);
-        server.createContext("/dashboard/", dashboard::asset);
+        server.createContext("/events", dashboard::events).getFilters().add(LIMITS);
+        server.createContext("/dashboard/", dashboard::asset).getFilters().add(LIMITS);
         return this;
     }
 

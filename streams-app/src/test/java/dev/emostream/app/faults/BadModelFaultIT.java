@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,9 +109,10 @@ class BadModelFaultIT {
             int sent = 0;
             int age = 500;
             for (BadModels kind : BadModels.values()) {
-                Path bad = kind.write(models, "bad-" + kind.name().toLowerCase());
-                // each bad file is the newest in the folder when it lands
-                Files.setLastModifiedTime(bad, FileTime.from(Instant.now().minusSeconds(age -= 100)));
+                // written elsewhere, then renamed into place (as ModelArtifact.write does), each the newest when it lands
+                Path staged = kind.write(Files.createDirectories(dir.resolve("staging")), "bad-" + kind.name().toLowerCase());
+                Files.setLastModifiedTime(staged, FileTime.from(Instant.now().minusSeconds(age -= 100)));
+                Path bad = Files.move(staged, models.resolve(staged.getFileName()), StandardCopyOption.ATOMIC_MOVE);
                 Awaitility.await(kind.name() + " refused").atMost(Duration.ofSeconds(60))
                         .until(() -> watcherLog.lines().stream().anyMatch(l -> l.contains("refused model artifact " + bad)));
                 for (int i = 0; i < 25; i++, sent++) {

@@ -4,12 +4,21 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +29,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.emostream.app.EmotionStreamsApp;
 import dev.emostream.app.cli.StreamsAppCli;
 import dev.emostream.app.config.ConfigLoader;
+import dev.emostream.app.testing.ItSupport;
 import dev.emostream.app.topology.DeadLetterHeaders;
 
 /** What the fault-injection tests share: the app in-process or as a child JVM, its log, dead-letter reasons. */
@@ -32,6 +42,50 @@ final class FaultSupport {
     static EmotionStreamsApp startApp(Map<String, String> props) throws Exception {
         List<String> overrides = props.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         return EmotionStreamsApp.create(ConfigLoader.load(null, Map.of(), overrides)).start();
+    }
+
+    /** {@link ItSupport#appProperties} for a broker and registry other than the shared test environment. */
+    static Map<String, String> appProperties(String bootstrap, String registryUrl, String run, Path stateDir,
+                                             Path model) {
+        Map<String, String> p = new HashMap<>();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("schema.registry.url", registryUrl);
+        p.put("application.id", "emostream-" + run);
+        p.put("state.dir", stateDir.toString());
+        p.put("input.pattern", "faces\\." + run + "-.*");
+        p.put("emotions.topic", "emotions-" + run);
+        p.put("accuracy.topic", "emotion-accuracy-" + run);
+        p.put("rejected.topic", "rejected-faces-" + run);
+        p.put("model.path", model.toString());
+        p.put("http.port", "-1");
+        p.put("consumer.session.timeout.ms", "6000");
+        p.put("consumer.heartbeat.interval.ms", "1000");
+        p.put("consumer.metadata.max.age.ms", "1000");
+        p.put("commit.interval.ms", "100");
+        return p;
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** A read_committed consumer assigned to every partition of {@code topic} from the start. */
+    static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 
     static Path writeConfig(Path file, Map<String, String> props) throws IOException {
