@@ -50,16 +50,16 @@ final class RawInference implements AutoCloseable {
      * @param minImages each timed run classifies at least this many faces (and at least 3 batches)
      */
     Result measure(int batch, int warmupRuns, int runs, int minImages) {
-        int copies = recipe.flipAverage() ? 2 : 1;
+        var views = recipe.views();
+        int copies = views.size();
         int len = recipe.inputLength();
         int crop = recipe.cropSize();
-        int c = recipe.centerOffset();
         float[] input = new float[copies * batch * len];
         for (int i = 0; i < batch; i++) {
             var canonical = preprocessor.canonical(faces.get(i % faces.size()).face());
-            preprocessor.writeCrop(canonical, c, c, false, input, i * len);
-            if (copies == 2) {
-                preprocessor.writeCrop(canonical, c, c, true, input, (batch + i) * len);
+            for (int v = 0; v < copies; v++) {
+                var view = views.get(v);
+                preprocessor.writeCrop(canonical, view.x(), view.y(), view.flip(), input, (v * batch + i) * len);
             }
         }
         int batches = Math.max(3, (minImages + batch - 1) / batch);

@@ -46,15 +46,15 @@ public final class Dl4jEmotionClassifier implements EmotionClassifier {
         }
         int len = recipe.inputLength();
         int crop = recipe.cropSize();
-        int copies = recipe.flipAverage() ? 2 : 1;
-        // The mirrored copies ride in the same forward pass: one larger batch is cheaper than two.
+        List<PreprocessingRecipe.View> views = recipe.views();
+        int copies = views.size();
+        // All views of all faces ride in one forward pass: one larger batch is cheaper than several.
         float[] input = new float[copies * n * len];
-        int c = recipe.centerOffset();
         for (int i = 0; i < n; i++) {
             FaceImage canonical = preprocessor.canonical(faces.get(i));
-            preprocessor.writeCrop(canonical, c, c, false, input, i * len);
-            if (copies == 2) {
-                preprocessor.writeCrop(canonical, c, c, true, input, (n + i) * len);
+            for (int v = 0; v < copies; v++) {
+                PreprocessingRecipe.View view = views.get(v);
+                preprocessor.writeCrop(canonical, view.x(), view.y(), view.flip(), input, (v * n + i) * len);
             }
         }
         float[] scores;
@@ -67,8 +67,13 @@ public final class Dl4jEmotionClassifier implements EmotionClassifier {
         List<EmotionPrediction> predictions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             float[] s = new float[k];
+            for (int v = 0; v < copies; v++) {
+                for (int j = 0; j < k; j++) {
+                    s[j] += scores[(v * n + i) * k + j];
+                }
+            }
             for (int j = 0; j < k; j++) {
-                s[j] = copies == 2 ? (scores[i * k + j] + scores[(n + i) * k + j]) / 2 : scores[i * k + j];
+                s[j] /= copies;
             }
             predictions.add(EmotionPrediction.fromScores(s));
         }

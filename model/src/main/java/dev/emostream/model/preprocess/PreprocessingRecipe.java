@@ -13,9 +13,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * @param mean          for {@link Scaling#STANDARDIZE}: mean of value/255 over the training set
  * @param std           for {@link Scaling#STANDARDIZE}: its standard deviation
  * @param flipAverage   test-time augmentation: average the scores of the face and its mirror image
+ * @param cornerCrops   test-time augmentation: average the centered crop with the four corner crops
+ *                      (each mirrored too when {@code flipAverage}); costs five times the inference
  */
 public record PreprocessingRecipe(int canonicalSize, int cropSize, Scaling scaling, float mean, float std,
-                                  boolean flipAverage) {
+                                  boolean flipAverage, boolean cornerCrops) {
+
+    /** One input the network sees per face: a crop position and whether it is mirrored. */
+    public record View(int x, int y, boolean flip) {
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,11 +42,40 @@ public record PreprocessingRecipe(int canonicalSize, int cropSize, Scaling scali
 
     /** 48x48 faces, center crop to 40x40, scaled to 0..1: the reference study's recipe. */
     public static PreprocessingRecipe fer2013(int cropSize) {
-        return new PreprocessingRecipe(48, cropSize, Scaling.UNIT, 0f, 1f, false);
+        return new PreprocessingRecipe(48, cropSize, Scaling.UNIT, 0f, 1f, false, false);
     }
 
     public PreprocessingRecipe withFlipAverage(boolean flip) {
-        return new PreprocessingRecipe(canonicalSize, cropSize, scaling, mean, std, flip);
+        return new PreprocessingRecipe(canonicalSize, cropSize, scaling, mean, std, flip, cornerCrops);
+    }
+
+    public PreprocessingRecipe withCornerCrops(boolean corners) {
+        return new PreprocessingRecipe(canonicalSize, cropSize, scaling, mean, std, flipAverage, corners);
+    }
+
+    /**
+     * The inputs whose scores are averaged for one face at serving time: the centered crop first, then the
+     * corners, each followed by its mirror image when {@code flipAverage}.
+     */
+    public java.util.List<View> views() {
+        int c = centerOffset();
+        int far = canonicalSize - cropSize;
+        java.util.List<int[]> positions = new java.util.ArrayList<>();
+        positions.add(new int[]{c, c});
+        if (cornerCrops) {
+            positions.add(new int[]{0, 0});
+            positions.add(new int[]{far, 0});
+            positions.add(new int[]{0, far});
+            positions.add(new int[]{far, far});
+        }
+        java.util.List<View> views = new java.util.ArrayList<>();
+        for (int[] p : positions) {
+            views.add(new View(p[0], p[1], false));
+            if (flipAverage) {
+                views.add(new View(p[0], p[1], true));
+            }
+        }
+        return java.util.List.copyOf(views);
     }
 
     /** Offset of the centered crop inside the canonical image. */

@@ -46,7 +46,7 @@ class FacePreprocessorTest {
     @Test
     @DisplayName("standardization subtracts the mean and divides by the std of value/255")
     void standardize() {
-        PreprocessingRecipe r = new PreprocessingRecipe(48, 48, Scaling.STANDARDIZE, 0.5f, 0.25f, false);
+        PreprocessingRecipe r = new PreprocessingRecipe(48, 48, Scaling.STANDARDIZE, 0.5f, 0.25f, false, false);
         float[] in = new FacePreprocessor(r).input(new FaceImage(48, 48, new byte[48 * 48]));
         assertThat(in[0]).isCloseTo(-2f, within(1e-6f));
     }
@@ -96,9 +96,25 @@ class FacePreprocessorTest {
     @Test
     @DisplayName("the recipe round-trips through JSON and rejects impossible crops")
     void recipeJson() {
-        PreprocessingRecipe r = PreprocessingRecipe.fer2013(40).withFlipAverage(true);
+        PreprocessingRecipe r = PreprocessingRecipe.fer2013(40).withFlipAverage(true).withCornerCrops(true);
         assertThat(PreprocessingRecipe.fromJson(r.toJson())).isEqualTo(r);
+        // artifacts written before cornerCrops existed still read
+        assertThat(PreprocessingRecipe.fromJson("{\"canonicalSize\":48,\"cropSize\":40,\"scaling\":\"UNIT\","
+                + "\"mean\":0,\"std\":1,\"flipAverage\":true}").cornerCrops()).isFalse();
         assertThatThrownBy(() -> PreprocessingRecipe.fer2013(50)).hasMessageContaining("cropSize 50");
+    }
+
+    @Test
+    @DisplayName("test-time views: the centered crop, then the four corners, each with its mirror when flipping")
+    void views() {
+        PreprocessingRecipe r = PreprocessingRecipe.fer2013(40);
+        assertThat(r.views()).containsExactly(new PreprocessingRecipe.View(4, 4, false));
+        assertThat(r.withFlipAverage(true).withCornerCrops(true).views()).containsExactly(
+                new PreprocessingRecipe.View(4, 4, false), new PreprocessingRecipe.View(4, 4, true),
+                new PreprocessingRecipe.View(0, 0, false), new PreprocessingRecipe.View(0, 0, true),
+                new PreprocessingRecipe.View(8, 0, false), new PreprocessingRecipe.View(8, 0, true),
+                new PreprocessingRecipe.View(0, 8, false), new PreprocessingRecipe.View(0, 8, true),
+                new PreprocessingRecipe.View(8, 8, false), new PreprocessingRecipe.View(8, 8, true));
     }
 
     private static byte[] filled(int n, int value) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.inference.Dl4jEmotionClassifier;
 import dev.emostream.model.preprocess.FacePreprocessor;
+import dev.emostream.model.preprocess.PreprocessingRecipe;
 import dev.emostream.trainer.data.FaceDataset;
 import dev.emostream.trainer.report.EvaluationReport;
 import dev.emostream.trainer.train.Evaluation;
@@ -27,18 +28,24 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of tables.")
     boolean json;
 
+    @Option(names = "--tta", paramLabel = "VIEWS", description = "Override the artifact's test-time augmentation for "
+            + "this run: " + TestTimeAugmentation.CHOICES + ".")
+    String tta;
+
     @Option(names = "--batch", defaultValue = "128", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Override
     public Integer call() throws Exception {
         ModelArtifact artifact = model.load();
-        FaceDataset dataset = FaceDataset.read(data, new FacePreprocessor(artifact.metadata().preprocessing()));
+        PreprocessingRecipe recipe = tta == null ? artifact.metadata().preprocessing()
+                : TestTimeAugmentation.apply(tta, artifact.metadata().preprocessing());
+        FaceDataset dataset = FaceDataset.read(data, new FacePreprocessor(recipe));
         if (!dataset.labeled()) {
             throw new IllegalArgumentException(data + " has no emotion labels to score against; use 'predict'");
         }
         Progress progress = new Progress("evaluate", dataset.size(), !json);
-        Evaluation eval = Evaluation.run(new Dl4jEmotionClassifier(artifact), dataset, batch, progress::update);
+        Evaluation eval = Evaluation.run(new Dl4jEmotionClassifier(artifact.metadata().version(), artifact.network(), recipe), dataset, batch, progress::update);
         progress.done();
         String version = artifact.metadata().version();
         if (json) {

@@ -3,6 +3,7 @@ package dev.emostream.trainer.cli;
 import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.inference.Dl4jEmotionClassifier;
 import dev.emostream.model.preprocess.FacePreprocessor;
+import dev.emostream.model.preprocess.PreprocessingRecipe;
 import dev.emostream.trainer.data.FaceDataset;
 import dev.emostream.trainer.train.Evaluation;
 import picocli.CommandLine.Command;
@@ -27,15 +28,21 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelOption model;
 
+    @Option(names = "--tta", paramLabel = "VIEWS", description = "Override the artifact's test-time augmentation for "
+            + "this run: " + TestTimeAugmentation.CHOICES + ".")
+    String tta;
+
     @Option(names = "--batch", defaultValue = "128", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
     int batch;
 
     @Override
     public Integer call() throws Exception {
         ModelArtifact artifact = model.load();
-        FaceDataset dataset = FaceDataset.read(data, new FacePreprocessor(artifact.metadata().preprocessing()));
+        PreprocessingRecipe recipe = tta == null ? artifact.metadata().preprocessing()
+                : TestTimeAugmentation.apply(tta, artifact.metadata().preprocessing());
+        FaceDataset dataset = FaceDataset.read(data, new FacePreprocessor(recipe));
         Progress progress = new Progress("predict", dataset.size(), true);
-        Evaluation eval = Evaluation.run(new Dl4jEmotionClassifier(artifact), dataset, batch, progress::update);
+        Evaluation eval = Evaluation.run(new Dl4jEmotionClassifier(artifact.metadata().version(), artifact.network(), recipe), dataset, batch, progress::update);
         progress.done();
         if (out.toAbsolutePath().getParent() != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());

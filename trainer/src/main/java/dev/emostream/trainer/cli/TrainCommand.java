@@ -89,7 +89,8 @@ final class TrainCommand implements Callable<Integer> {
     double scale;
     @Option(names = "--class-weights", description = "Weight the loss by softened inverse class frequency.")
     boolean classWeights;
-    @Option(names = "--tta", defaultValue = "flip", description = "Test-time augmentation recorded in the artifact: flip | none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tta", defaultValue = "flip", description = "Test-time augmentation recorded in the artifact: "
+            + TestTimeAugmentation.CHOICES + " (default: ${DEFAULT-VALUE}).")
     String tta;
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -103,7 +104,8 @@ final class TrainCommand implements Callable<Integer> {
                 : "resnet-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"));
         TrainingOptions options = new TrainingOptions(spec, crop, epochs, batch, optimizer, lr, minLr, weightDecay,
                 schedule, warmupEpochs, plateauPatience, plateauFactor, earlyStop, !noAugment, rotation, scale,
-                classWeights, "flip".equals(tta), seed, logEvery, modelVersion);
+                classWeights, TestTimeAugmentation.flip(tta), TestTimeAugmentation.corners(tta), seed, logEvery,
+                modelVersion);
         FacePreprocessor preprocessor = new FacePreprocessor(PreprocessingRecipe.fer2013(crop));
         System.out.println("reading " + trainCsv);
         FaceDataset all = FaceDataset.read(trainCsv, preprocessor);

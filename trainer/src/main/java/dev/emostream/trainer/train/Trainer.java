@@ -62,7 +62,8 @@ public final class Trainer {
         this.outDir = outDir;
         this.trainingDataSha256 = trainingDataSha256;
         this.console = console;
-        this.recipe = PreprocessingRecipe.fer2013(options.cropSize()).withFlipAverage(options.flipAverage());
+        this.recipe = PreprocessingRecipe.fer2013(options.cropSize()).withFlipAverage(options.flipAverage())
+                .withCornerCrops(options.cornerCrops());
     }
 
     public Path artifactPath() {

@@ -1,0 +1,43 @@
+package dev.emostream.trainer.cli;
+
+import dev.emostream.model.preprocess.PreprocessingRecipe;
+
+/** The {@code --tta} choices: which views of a face are averaged at serving time. */
+final class TestTimeAugmentation {
+
+    static final String CHOICES = "none | flip | flip+corners (10 views: center and corner crops, each mirrored)";
+
+    private TestTimeAugmentation() {
+    }
+
+    static PreprocessingRecipe apply(String tta, PreprocessingRecipe recipe) {
+        return recipe.withFlipAverage(flip(tta)).withCornerCrops(corners(tta));
+    }
+
+    static boolean flip(String tta) {
+        return switch (check(tta)) {
+            case "flip", "flip+corners" -> true;
+            default -> false;
+        };
+    }
+
+    static boolean corners(String tta) {
+        return "flip+corners".equals(check(tta));
+    }
+
+    private static String check(String tta) {
+        if (!tta.equals("none") && !tta.equals("flip") && !tta.equals("flip+corners")) {
+            throw new IllegalArgumentException("unknown --tta '" + tta + "': use " + CHOICES);
+        }
+        return tta;
+    }
+
+    /** A short tag for version names. */
+    static String tag(String tta) {
+        return switch (check(tta)) {
+            case "none" -> "tta1";
+            case "flip" -> "tta2";
+            default -> "tta10";
+        };
+    }
+}
