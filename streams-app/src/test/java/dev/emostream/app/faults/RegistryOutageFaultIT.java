@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -68,6 +69,7 @@ class RegistryOutageFaultIT {
         props.put("http.port", "-1");
         env.createTopic(props.get("emotions.topic"), 1);
         env.createTopic(props.get("rejected.topic"), 1);
+        env.createTopic(props.get("accuracy.topic"), 1);
         TestModels.write(models, run, 4);
         rows = ItSupport.rows(ItSupport.firstRows(dir, 120));
         registry = new RestSchemaRegistryClient(env.registryUrl());
@@ -107,6 +109,11 @@ class RegistryOutageFaultIT {
             send(producer, 0, 40);
             proxy.cut();
             try (EmotionStreamsApp app = FaultSupport.startApp(props)) {
+                // the app asks the registry when it has a record to decode, after joining the group (slow on a busy
+                // machine): wait for its first complaint, then keep the registry away a while longer
+                Awaitility.await("the app says it waits for the registry").atMost(Duration.ofMinutes(3))
+                        .until(() -> log.lines().stream().anyMatch(l -> l.contains("schema registry")
+                                && l.contains("retrying in")));
                 assertThat(ItSupport.readAll(events, 1, OUTAGE, Duration.ZERO)).as("nothing classified while down")
                         .isEmpty();
                 assertThat(ItSupport.readAll(rejected, 1, Duration.ZERO, Duration.ofSeconds(1)))
@@ -140,6 +147,12 @@ class RegistryOutageFaultIT {
             List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>(
                     ItSupport.readAll(events, 40, Duration.ofMinutes(2), Duration.ZERO));
             assertThat(read).hasSize(40);
+            try (KafkaConsumer<byte[], byte[]> snapshots = ItSupport.committedReader(env, props.get("accuracy.topic"))) {
+                // every output schema (events, snapshots) registered and cached before the outage: the accuracy
+                // step needs the registry too, and a failure there stops the whole stream thread
+                // two per labeled frame: scopes "all" and "source:cam"
+                assertThat(ItSupport.readAll(snapshots, 80, Duration.ofMinutes(2), Duration.ZERO)).hasSize(80);
+            }
 
             proxy.cut();
             send(producer, 40, 80);

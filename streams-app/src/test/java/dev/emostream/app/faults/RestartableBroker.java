@@ -36,6 +36,7 @@ final class RestartableBroker implements AutoCloseable {
     private KafkaRaftServer server;
 
     RestartableBroker(Path dir) throws IOException {
+        Files.createDirectories(dir);
         int brokerPort = freePort();
         int controllerPort = freePort();
         props = new HashMap<>(SingleNodeConfig.brokerDefaults());
