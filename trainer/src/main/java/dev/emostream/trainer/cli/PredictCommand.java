@@ -1,9 +1,5 @@
 package dev.emostream.trainer.cli;
 
-import dev.emostream.model.artifact.ModelArtifact;
-import dev.emostream.model.inference.Dl4jEmotionClassifier;
-import dev.emostream.model.preprocess.FacePreprocessor;
-import dev.emostream.model.preprocess.PreprocessingRecipe;
 import dev.emostream.trainer.data.FaceDataset;
 import dev.emostream.trainer.train.Evaluation;
 import picocli.CommandLine.Command;
@@ -26,24 +22,13 @@ final class PredictCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
-    ModelOption model;
-
-    @Option(names = "--tta", paramLabel = "VIEWS", description = "Override the artifact's test-time augmentation for "
-            + "this run: " + TestTimeAugmentation.CHOICES + ".")
-    String tta;
-
-    @Option(names = "--batch", defaultValue = "128", description = "Inference batch size (default: ${DEFAULT-VALUE}).")
-    int batch;
+    ScoringOptions scoring;
 
     @Override
     public Integer call() throws Exception {
-        ModelArtifact artifact = model.load();
-        PreprocessingRecipe recipe = tta == null ? artifact.metadata().preprocessing()
-                : TestTimeAugmentation.apply(tta, artifact.metadata().preprocessing());
-        FaceDataset dataset = FaceDataset.read(data, new FacePreprocessor(recipe));
-        Progress progress = new Progress("predict", dataset.size(), true);
-        Evaluation eval = Evaluation.run(new Dl4jEmotionClassifier(artifact.metadata().version(), artifact.network(), recipe), dataset, batch, progress::update);
-        progress.done();
+        ScoringOptions.Scored scored = scoring.score(data, "predict", true);
+        FaceDataset dataset = scored.dataset();
+        Evaluation eval = scored.evaluation();
         if (out.toAbsolutePath().getParent() != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());
         }
@@ -53,7 +38,7 @@ final class PredictCommand implements Callable<Integer> {
                 w.write(dataset.id(i) + "," + eval.predictions().get(i).predicted().code() + "\n");
             }
         }
-        System.out.printf("wrote %d predictions to %s (model %s)%n", dataset.size(), out, artifact.metadata().version());
+        System.out.printf("wrote %d predictions to %s (model %s)%n", dataset.size(), out, scored.modelVersion());
         if (dataset.labeled()) {
             System.out.printf("accuracy %.4f%n", eval.confusion().accuracy());
         }
