@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -93,6 +94,8 @@ class DashboardIT {
             String page = "http://127.0.0.1:" + port + "/";
             browser.get(page);
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofMillis(200));
+            // the page redraws every second: an element found just before a redraw goes stale, so try again
+            wait.ignoring(StaleElementReferenceException.class);
             wait.until(b -> b.findElement(By.id("conn")).getText().equals("live"));
 
             replay(env, input, rows, true);
