@@ -44,24 +44,11 @@ final class FaultSupport {
         return EmotionStreamsApp.create(ConfigLoader.load(null, Map.of(), overrides)).start();
     }
 
-    /** {@link ItSupport#appProperties} for a broker and registry other than the shared test environment. */
+    /** {@link ItSupport#appProperties} for a broker and registry of the fault test's own, without HTTP. */
     static Map<String, String> appProperties(String bootstrap, String registryUrl, String run, Path stateDir,
                                              Path model) {
-        Map<String, String> p = new HashMap<>();
-        p.put("bootstrap.servers", bootstrap);
-        p.put("schema.registry.url", registryUrl);
-        p.put("application.id", "emostream-" + run);
-        p.put("state.dir", stateDir.toString());
-        p.put("input.pattern", "faces\\." + run + "-.*");
-        p.put("emotions.topic", "emotions-" + run);
-        p.put("accuracy.topic", "emotion-accuracy-" + run);
-        p.put("rejected.topic", "rejected-faces-" + run);
-        p.put("model.path", model.toString());
+        Map<String, String> p = ItSupport.appProperties(bootstrap, registryUrl, run, stateDir, model);
         p.put("http.port", "-1");
-        p.put("consumer.session.timeout.ms", "6000");
-        p.put("consumer.heartbeat.interval.ms", "1000");
-        p.put("consumer.metadata.max.age.ms", "1000");
-        p.put("commit.interval.ms", "100");
         return p;
     }
 

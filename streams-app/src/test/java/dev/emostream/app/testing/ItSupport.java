@@ -124,9 +124,15 @@ public final class ItSupport {
 
     /** Properties for one app instance with its own topics, application id and state. */
     public static Map<String, String> appProperties(EmbeddedEnvironment env, String run, Path stateDir, Path model) {
+        return appProperties(env.bootstrapServers(), env.registryUrl(), run, stateDir, model);
+    }
+
+    /** The same, for a broker and registry other than the shared test environment. */
+    public static Map<String, String> appProperties(String bootstrap, String registryUrl, String run, Path stateDir,
+                                                    Path model) {
         Map<String, String> p = new HashMap<>();
-        p.put("bootstrap.servers", env.bootstrapServers());
-        p.put("schema.registry.url", env.registryUrl());
+        p.put("bootstrap.servers", bootstrap);
+        p.put("schema.registry.url", registryUrl);
         p.put("application.id", "emostream-" + run);
         p.put("state.dir", stateDir.toString());
         p.put("input.pattern", "faces\\." + run + "-.*");
