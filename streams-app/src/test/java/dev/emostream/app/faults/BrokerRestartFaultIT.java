@@ -117,18 +117,7 @@ class BrokerRestartFaultIT {
                     assertThat(deadLetters).as("every bad record dead-lettered once").hasSize(bad)
                             .allMatch(r -> "SIZE_MISMATCH".equals(FaultSupport.reason(r)));
 
-                    AvroDeserializer<AccuracySnapshot> snapshotReader = new AvroDeserializer<>(AccuracySnapshot.class,
-                            registry);
-                    AccuracySnapshot last = null;
-                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                    while (System.nanoTime() < deadline && (last == null || last.getLabeled() < good)) {
-                        for (ConsumerRecord<byte[], byte[]> r : snapshots.poll(Duration.ofMillis(200))) {
-                            if (new String(r.key()).equals("brk-v1|all")) {
-                                last = snapshotReader.deserialize(r.topic(), r.value());
-                            }
-                        }
-                    }
-                    assertThat(last).isNotNull();
+                    AccuracySnapshot last = ItSupport.awaitSnapshot(snapshots, registry, "brk-v1|all", good, Duration.ofSeconds(60));
                     assertThat(last.getLabeled()).as("accuracy counts each labeled frame once").isEqualTo(good);
                 }
                 Awaitility.await("back to RUNNING").atMost(Duration.ofMinutes(1))

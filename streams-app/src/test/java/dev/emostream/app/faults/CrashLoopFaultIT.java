@@ -116,17 +116,7 @@ class CrashLoopFaultIT {
                     + FaultSupport.header(r, "__streams.errors.offset")));
             assertThat(new HashSet<>(inputsSeen)).as("every input in exactly one of the two outputs").hasSize(FRAMES);
 
-            AvroDeserializer<AccuracySnapshot> snapshotReader = new AvroDeserializer<>(AccuracySnapshot.class, registry);
-            AccuracySnapshot last = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && (last == null || last.getLabeled() < good)) {
-                for (ConsumerRecord<byte[], byte[]> r : snapshots.poll(Duration.ofMillis(200))) {
-                    if (new String(r.key()).equals("loop-v1|all")) {
-                        last = snapshotReader.deserialize(r.topic(), r.value());
-                    }
-                }
-            }
-            assertThat(last).isNotNull();
+            AccuracySnapshot last = ItSupport.awaitSnapshot(snapshots, registry, "loop-v1|all", good, Duration.ofSeconds(60));
             assertThat(last.getLabeled()).as("accuracy counts each labeled frame once").isEqualTo(good);
             assertThat(last.getSeen()).isEqualTo(good);
         } finally {

@@ -102,17 +102,7 @@ class CrashRecoveryIT {
             assertThat(unique).as("no frame lost, log: " + tail(dir.resolve("second.log"))).hasSize(FRAMES);
             assertThat(ids).as("none duplicated for a read_committed reader").hasSize(FRAMES);
 
-            AvroDeserializer<AccuracySnapshot> snapshotReader = new AvroDeserializer<>(AccuracySnapshot.class, registry);
-            AccuracySnapshot last = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && (last == null || last.getLabeled() < FRAMES)) {
-                for (ConsumerRecord<byte[], byte[]> r : snapshots.poll(Duration.ofMillis(200))) {
-                    if (new String(r.key()).equals("crash-v1|all")) {
-                        last = snapshotReader.deserialize(r.topic(), r.value());
-                    }
-                }
-            }
-            assertThat(last).isNotNull();
+            AccuracySnapshot last = ItSupport.awaitSnapshot(snapshots, registry, "crash-v1|all", FRAMES, Duration.ofSeconds(30));
             assertThat(last.getLabeled()).as("accuracy counts each labeled frame once").isEqualTo(FRAMES);
             assertThat(last.getSeen()).isEqualTo(FRAMES);
         } finally {

@@ -14,10 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -125,7 +123,7 @@ class EmotionStreamsAppIT {
             assertThat(deadByReason).isEqualTo(malformedByReason);
 
             JsonNode expected = trainerEvaluate(csv, artifact);
-            AccuracySnapshot overall = latestSnapshot(snapshots, registry, "it-" + run + "|all");
+            AccuracySnapshot overall = ItSupport.awaitSnapshot(snapshots, registry, "it-" + run + "|all", FACES, Duration.ofSeconds(30));
             LOG.info("trainer evaluate: {} correct of {}; the app: {} correct of {} labeled", expected.get("correct"),
                     expected.get("n"), overall.getCorrect(), overall.getLabeled());
             assertThat(overall.getLabeled()).isEqualTo(FACES);
@@ -201,23 +199,5 @@ class EmotionStreamsAppIT {
         List<Long> cells = new ArrayList<>();
         rows.forEach(row -> row.forEach(cell -> cells.add(cell.asLong())));
         return cells;
-    }
-
-    private static AccuracySnapshot latestSnapshot(KafkaConsumer<byte[], byte[]> consumer,
-                                                   RestSchemaRegistryClient registry, String key) {
-        AvroDeserializer<AccuracySnapshot> reader = new AvroDeserializer<>(AccuracySnapshot.class, registry);
-        AccuracySnapshot latest = null;
-        Set<String> keys = new HashSet<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && (latest == null || latest.getLabeled() < FACES)) {
-            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                keys.add(new String(r.key()));
-                if (new String(r.key()).equals(key)) {
-                    latest = reader.deserialize(r.topic(), r.value());
-                }
-            }
-        }
-        assertThat(latest).as("a snapshot for " + key + " among " + keys).isNotNull();
-        return latest;
     }
 }

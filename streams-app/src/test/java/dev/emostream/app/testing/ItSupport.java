@@ -29,7 +29,10 @@ import dev.emostream.embedded.junit.EmbeddedEnvironment;
 import dev.emostream.model.csv.Fer2013CsvReader;
 import dev.emostream.model.csv.Fer2013Row;
 import dev.emostream.schemas.Emotion;
+import dev.emostream.schemas.AccuracySnapshot;
 import dev.emostream.schemas.FaceFrame;
+import dev.emostream.schemas.registry.SchemaRegistryClient;
+import dev.emostream.schemas.serde.AvroDeserializer;
 
 /** What the integration tests share: the FER2013 faces, clients for the embedded broker, app properties. */
 public final class ItSupport {
@@ -120,6 +123,31 @@ public final class ItSupport {
             consumer.poll(Duration.ofMillis(200)).forEach(out::add);
         }
         return out;
+    }
+
+    /**
+     * The latest accuracy snapshot for {@code key} ({@code <version>|all} or {@code <version>|source:<id>}), read
+     * until it counts {@code labeled} frames or {@code timeout} passes; fails when none arrived at all.
+     */
+    public static AccuracySnapshot awaitSnapshot(KafkaConsumer<byte[], byte[]> consumer, SchemaRegistryClient registry,
+                                                 String key, long labeled, Duration timeout) {
+        AvroDeserializer<AccuracySnapshot> reader = new AvroDeserializer<>(AccuracySnapshot.class, registry);
+        AccuracySnapshot latest = null;
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && (latest == null || latest.getLabeled() < labeled)) {
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                String k = new String(r.key(), StandardCharsets.UTF_8);
+                keys.add(k);
+                if (k.equals(key)) {
+                    latest = reader.deserialize(r.topic(), r.value());
+                }
+            }
+        }
+        if (latest == null) {
+            throw new AssertionError("no accuracy snapshot for " + key + " within " + timeout + "; keys seen " + keys);
+        }
+        return latest;
     }
 
     /** Properties for one app instance with its own topics, application id and state. */
