@@ -96,6 +96,10 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
                     + " is shorter than the 5-byte Confluent header");
         }
         int schemaId = ByteBuffer.wrap(data, 1, 4).getInt();
+        if (schemaId < 1) {
+            // registries issue ids from 1: no need to ask one (and a lookup would be retried while it is down)
+            throw new UnknownSchemaIdException(schemaId);
+        }
         Reader<T> reader = readers.get(schemaId);
         if (reader == null) {
             reader = readerFor(schemaId);

@@ -210,6 +210,23 @@ class AvroSerdeTest {
         }
 
         @Test
+        @DisplayName("an id below 1 is unknown without asking the registry, even while it is down")
+        void nonPositiveSchemaId() {
+            byte[] bytes = serialize(SampleRecords.frame("f", null));
+            ByteBuffer.wrap(bytes).putInt(1, -7);
+            registry.simulateOutage(true);
+            try {
+                assertThatThrownBy(() -> deserialize(bytes))
+                        .isInstanceOfSatisfying(UnknownSchemaIdException.class, e -> {
+                            assertThat(e.schemaId()).isEqualTo(-7);
+                            assertThat(e.isRetriable()).isFalse();
+                        });
+            } finally {
+                registry.simulateOutage(false);
+            }
+        }
+
+        @Test
         @DisplayName("truncated Avro throws MalformedAvroException (MALFORMED_AVRO)")
         void truncated() {
             byte[] bytes = serialize(SampleRecords.frame("f", Emotion.FEAR));

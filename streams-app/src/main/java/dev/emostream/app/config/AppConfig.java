@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -34,6 +33,7 @@ public final class AppConfig {
     public static final String REJECTED_TOPIC = "rejected.topic";
     public static final String BATCH_SIZE = "classifier.batch.size";
     public static final String BATCH_MAX_WAIT_MS = "classifier.batch.max.wait.ms";
+    public static final String BATCH_IDLE_MS = "classifier.batch.idle.ms";
     public static final String FRAME_MIN_SIZE = "frame.min.size";
     public static final String FRAME_MAX_SIZE = "frame.max.size";
     public static final String MODEL_PATH = "model.path";
@@ -43,7 +43,7 @@ public final class AppConfig {
 
     /** Keys of this app, removed before the rest goes to {@code KafkaStreams}. */
     public static final Set<String> APP_KEYS = Set.of(INPUT_PATTERN, EMOTIONS_TOPIC, ACCURACY_TOPIC, REJECTED_TOPIC,
-            BATCH_SIZE, BATCH_MAX_WAIT_MS, FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS,
+            BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS,
             HTTP_HOST, HTTP_PORT);
 
     private final Map<String, String> values;
@@ -73,6 +73,7 @@ public final class AppConfig {
         d.put(REJECTED_TOPIC, TopologySettings.DEFAULT_REJECTED_TOPIC);
         d.put(BATCH_SIZE, String.valueOf(TopologySettings.DEFAULT_BATCH_SIZE));
         d.put(BATCH_MAX_WAIT_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_MAX_WAIT.toMillis()));
+        d.put(BATCH_IDLE_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_IDLE_GAP.toMillis()));
         d.put(FRAME_MIN_SIZE, String.valueOf(TopologySettings.DEFAULT_MIN_SIZE));
         d.put(FRAME_MAX_SIZE, String.valueOf(TopologySettings.DEFAULT_MAX_SIZE));
         d.put(MODEL_PATH, ModelLocator.defaultModelsFolder().toString());
@@ -86,11 +87,9 @@ public final class AppConfig {
         return values.get(key);
     }
 
-    /** Everything, sorted, for logging: values of keys that look secret are masked. */
+    /** Everything, sorted, for logging: secrets masked ({@link SecretRedactor}). */
     public Map<String, String> redacted() {
-        Map<String, String> out = new TreeMap<>();
-        values.forEach((k, v) -> out.put(k, isSecret(k) ? "[hidden]" : v));
-        return out;
+        return SecretRedactor.redact(values);
     }
 
     /** The properties for {@code KafkaStreams}: everything but the app's own keys. */
@@ -118,7 +117,7 @@ public final class AppConfig {
         }
         return new TopologySettings(pattern, required(EMOTIONS_TOPIC), required(ACCURACY_TOPIC),
                 required(REJECTED_TOPIC), intValue(BATCH_SIZE), Duration.ofMillis(longValue(BATCH_MAX_WAIT_MS)),
-                intValue(FRAME_MIN_SIZE), intValue(FRAME_MAX_SIZE));
+                Duration.ofMillis(longValue(BATCH_IDLE_MS)), intValue(FRAME_MIN_SIZE), intValue(FRAME_MAX_SIZE));
     }
 
     public Path modelPath() {
@@ -170,10 +169,5 @@ public final class AppConfig {
         } catch (NumberFormatException e) {
             throw new ConfigException(key, v, "not an integer");
         }
-    }
-
-    private static boolean isSecret(String key) {
-        String k = key.toLowerCase();
-        return k.contains("password") || k.contains("secret") || k.contains("user.info") || k.contains("jaas");
     }
 }

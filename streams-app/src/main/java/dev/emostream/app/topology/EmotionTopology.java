@@ -108,7 +108,7 @@ public final class EmotionTopology {
             @Override
             public MicroBatchClassifier get() {
                 return new MicroBatchClassifier(FRAME_BUFFER_STORE, settings.batchSize(), settings.batchMaxWait(),
-                        models, metrics);
+                        settings.batchIdleGap(), models, metrics);
             }
 
             @Override

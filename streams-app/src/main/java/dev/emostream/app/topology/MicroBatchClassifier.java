@@ -31,19 +31,21 @@ import dev.emostream.schemas.EmotionEvent;
  * batches would stay small exactly when throughput matters. The frame's wait is therefore counted from when it
  * entered the buffer (frames queued in the consumer during inference are not waiting on the batch), and a
  * short-period punctuator checks two things: has the oldest buffered frame waited the max wait, and has the
- * input gone quiet (no frame for {@link #idleGap}: waiting longer only adds latency). Under load frames keep
- * arriving, so batches fill; when input stops, the last partial batch goes out after the short idle gap instead
- * of the max wait. The gap is a few checks long, not one: under a backlog an occasional poll still comes back
- * empty (a fetch round trip, a transaction commit), and flushing on that would cut batches short. Arrival times
- * come from {@code currentSystemTimeMs()}, which Streams caches per processing round: frames processed in the
- * round right after a batch's inference carry the time from before it and would look long-waited. So when the
- * checks themselves were held up for more than twice the max wait (the thread was classifying, not idle), the
- * buffered frames' wait starts again at that check. And the max wait only applies while the app keeps up (the
- * newest frame arrived less than the max wait after its record timestamp): behind a backlog, cutting a batch
- * short saves no frame any waiting (they wait on the queue, not on the batch) and costs throughput, and on a
- * busy 2-core machine filling 32 frames, with a transaction commit in between, can itself take longer than
- * 50 ms (measured: mean batch 20-22 of 32 at full speed without it). Behind a backlog the idle gap is twice the
- * max wait, so the end of a replay of old frames still goes out promptly.
+ * input gone quiet (no frame for the idle gap, {@code classifier.batch.idle.ms}: waiting longer only adds
+ * latency). Under load frames keep arriving, so batches fill; when the app keeps up, a frame goes out as soon as
+ * the input runs dry, so batches are as large as what queued during the previous inference and no larger (at
+ * half load on 2 cores: 1-3 frames, the latency a frame pays is one short inference, not a batch's fill time).
+ * Arrival times come from {@code currentSystemTimeMs()}, which Streams caches per processing round: frames
+ * processed in the round right after a batch's inference carry the time from before it and would look
+ * long-waited. So when the checks themselves were held up for more than twice the max wait (the thread was
+ * classifying, not idle), the buffered frames' wait starts again at that check. The max wait and the short idle
+ * gap only apply while the app keeps up (the newest frame arrived less than the max wait after its record
+ * timestamp): behind a backlog an occasional poll comes back empty (a fetch round trip, a transaction commit)
+ * without the input having run dry, cutting a batch short there saves no frame any waiting (they wait on the
+ * queue, not on the batch) and costs throughput, and on a busy 2-core machine filling 32 frames, with a
+ * transaction commit in between, can itself take longer than 50 ms (measured: mean batch 20-22 of 32 at full
+ * speed without it). Behind a backlog the idle gap is twice the max wait, so the end of a replay of old frames
+ * still goes out promptly.
  *
  * <p>Why a state store and not a list: frames whose input offsets are committed must not be lost if the
  * process dies before their batch is classified. The buffer is a changelogged store keyed by an increasing
@@ -60,6 +62,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private final String storeName;
     private final int batchSize;
     private final Duration maxWait;
+    private final Duration idleGap;
     private final ModelHolder models;
     private final AppMetrics metrics;
     private ProcessorContext<byte[], EmotionEvent> context;
@@ -73,10 +76,12 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     /** Record timestamp of the newest buffered frame, to tell keeping up from working off a backlog. */
     private long newestRecordTimestamp;
 
-    MicroBatchClassifier(String storeName, int batchSize, Duration maxWait, ModelHolder models, AppMetrics metrics) {
+    MicroBatchClassifier(String storeName, int batchSize, Duration maxWait, Duration idleGap, ModelHolder models,
+                         AppMetrics metrics) {
         this.storeName = storeName;
         this.batchSize = batchSize;
         this.maxWait = maxWait;
+        this.idleGap = idleGap.compareTo(maxWait) < 0 ? idleGap : maxWait;
         this.models = models;
         this.metrics = metrics;
     }
@@ -97,18 +102,13 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         oldestBufferedAtMs = context.currentSystemTimeMs();
         lastArrivalMs = oldestBufferedAtMs;
         lastCheckMs = oldestBufferedAtMs;
-        context.schedule(checkInterval(maxWait), PunctuationType.WALL_CLOCK_TIME, this::check);
+        context.schedule(checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
     }
 
-    /** Often enough that an idle input is noticed within a few ms; never less often than the max wait. */
-    static Duration checkInterval(Duration maxWait) {
+    /** Often enough that an idle input is noticed within a few ms; never less often than the idle gap. */
+    private Duration checkInterval() {
         Duration fewMs = Duration.ofMillis(5);
-        return maxWait.compareTo(fewMs) < 0 ? maxWait : fewMs;
-    }
-
-    /** How long without a new frame counts as idle input: four checks, at most the max wait. */
-    static long idleGap(Duration maxWait) {
-        return Math.min(maxWait.toMillis(), 4 * checkInterval(maxWait).toMillis());
+        return idleGap.compareTo(fewMs) < 0 ? idleGap : fewMs;
     }
 
     private void check(long nowMs) {
@@ -121,7 +121,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             return;
         }
         boolean keepingUp = lastArrivalMs - newestRecordTimestamp < maxWait.toMillis();
-        boolean idle = nowMs - lastArrivalMs >= (keepingUp ? idleGap(maxWait) : 2 * maxWait.toMillis());
+        boolean idle = nowMs - lastArrivalMs >= (keepingUp ? idleGap.toMillis() : 2 * maxWait.toMillis());
         if (idle || (keepingUp && nowMs - oldestBufferedAtMs >= maxWait.toMillis())) {
             flush();
         }

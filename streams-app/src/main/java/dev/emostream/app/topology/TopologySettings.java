@@ -12,11 +12,13 @@ import java.util.regex.Pattern;
  * @param rejectedTopic  dead letters: the original bytes plus headers saying why
  * @param batchSize      frames per inference call; a full batch is classified at once
  * @param batchMaxWait   the longest a frame waits in a partial batch (wall-clock)
+ * @param batchIdleGap   how long without a new frame counts as the input running dry, so a partial batch goes out
  * @param minFrameSize   smallest accepted width and height
  * @param maxFrameSize   largest accepted width and height
  */
 public record TopologySettings(Pattern inputPattern, String emotionsTopic, String accuracyTopic, String rejectedTopic,
-                               int batchSize, Duration batchMaxWait, int minFrameSize, int maxFrameSize) {
+                               int batchSize, Duration batchMaxWait, Duration batchIdleGap, int minFrameSize,
+                               int maxFrameSize) {
 
     public static final String DEFAULT_INPUT_PATTERN = "faces\\..*";
     public static final String DEFAULT_EMOTIONS_TOPIC = "emotions";
@@ -24,6 +26,8 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
     public static final String DEFAULT_REJECTED_TOPIC = "rejected-faces";
     public static final int DEFAULT_BATCH_SIZE = 32;
     public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(50);
+    /** One poll's worth ({@code poll.ms} 10): a frame that keeps up is classified within a few ms of arriving. */
+    public static final Duration DEFAULT_BATCH_IDLE_GAP = Duration.ofMillis(5);
     /** The preprocessing resizes anything to 48x48; below 8 pixels a side there is no face left to see. */
     public static final int DEFAULT_MIN_SIZE = 8;
     /** 1024x1024 is 1 MiB of pixels, Kafka's default maximum message size. */
@@ -35,6 +39,9 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
         }
         if (batchMaxWait.isNegative() || batchMaxWait.isZero()) {
             throw new IllegalArgumentException("batch max wait must be > 0, got " + batchMaxWait.toMillis() + " ms");
+        }
+        if (batchIdleGap.isNegative() || batchIdleGap.isZero()) {
+            throw new IllegalArgumentException("batch idle gap must be > 0, got " + batchIdleGap.toMillis() + " ms");
         }
         if (minFrameSize < 1 || maxFrameSize < minFrameSize) {
             throw new IllegalArgumentException("frame size bounds must satisfy 1 <= min <= max, got " + minFrameSize
@@ -52,11 +59,11 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
     public static TopologySettings defaults() {
         return new TopologySettings(Pattern.compile(DEFAULT_INPUT_PATTERN), DEFAULT_EMOTIONS_TOPIC,
                 DEFAULT_ACCURACY_TOPIC, DEFAULT_REJECTED_TOPIC, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT,
-                DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE);
+                DEFAULT_BATCH_IDLE_GAP, DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE);
     }
 
     public TopologySettings withBatch(int size, Duration maxWait) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, size, maxWait,
-                minFrameSize, maxFrameSize);
+                batchIdleGap, minFrameSize, maxFrameSize);
     }
 }
