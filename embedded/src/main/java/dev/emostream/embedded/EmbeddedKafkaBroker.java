@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +39,7 @@ import kafka.tools.StorageTool;
  * Configured by {@link SingleNodeConfig} so transactions (exactly_once_v2) work on one node.
  *
  * <p>Tests use the JUnit extension in {@code dev.emostream.embedded.junit} instead, which shares one broker
- * per test JVM.
+ * per test JVM; a test that needs secured listeners starts its own with {@link #start(Map, List)}.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -49,13 +51,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path dir;
     private final String bootstrapServers;
+    private final Map<String, String> listenerBootstraps;
     private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dir, String bootstrapServers) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dir, String bootstrapServers,
+                                Map<String, String> listenerBootstraps) {
         this.server = server;
         this.dir = dir;
         this.bootstrapServers = bootstrapServers;
+        this.listenerBootstraps = Map.copyOf(listenerBootstraps);
         // the broker's threads are not daemons: without this an interrupted demo would hang on exit
         this.shutdownHook = new Thread(this::stop, "embedded-kafka-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -67,12 +72,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Starts with {@link SingleNodeConfig#brokerDefaults()} plus {@code overrides} (any broker setting). */
     public static EmbeddedKafkaBroker start(Map<String, String> overrides) {
+        return start(overrides, List.of());
+    }
+
+    /**
+     * Starts with {@code overrides} and, beside the PLAINTEXT listener, the {@code extraListeners} (each on a free
+     * port of its own, reached through {@link #bootstrapServers(String)}).
+     */
+    public static EmbeddedKafkaBroker start(Map<String, String> overrides, List<ExtraListener> extraListeners) {
         RuntimeException failure = null;
         // free ports can be taken between choosing and binding them: try again with new ones
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             Path dir = createTempDir();
             try {
-                return startIn(dir, overrides);
+                return startIn(dir, overrides, extraListeners);
             } catch (RuntimeException e) {
                 deleteRecursively(dir);
                 failure = e;
@@ -82,9 +95,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw new IllegalStateException("embedded Kafka did not start after " + START_ATTEMPTS + " attempts", failure);
     }
 
-    /** {@code localhost:PORT}. */
+    /** {@code localhost:PORT} of the PLAINTEXT listener. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** {@code localhost:PORT} of the extra listener named {@code listenerName}. */
+    public String bootstrapServers(String listenerName) {
+        String bootstrap = listenerBootstraps.get(listenerName.toUpperCase(Locale.ROOT));
+        if (bootstrap == null) {
+            throw new IllegalArgumentException("no listener " + listenerName + "; this broker has "
+                    + listenerBootstraps.keySet());
+        }
+        return bootstrap;
     }
 
     /** The temporary directory holding the broker's data and metadata logs. */
@@ -140,19 +163,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static EmbeddedKafkaBroker startIn(Path dir, Map<String, String> overrides) {
+    private static EmbeddedKafkaBroker startIn(Path dir, Map<String, String> overrides,
+                                               List<ExtraListener> extraListeners) {
         int brokerPort = FreePorts.next();
         int controllerPort = FreePorts.next();
+        StringBuilder listeners = new StringBuilder("PLAINTEXT://localhost:" + brokerPort);
+        StringBuilder advertised = new StringBuilder("PLAINTEXT://localhost:" + brokerPort);
+        StringBuilder protocols = new StringBuilder("PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        Map<String, String> listenerBootstraps = new LinkedHashMap<>();
+        Map<String, String> listenerSettings = new HashMap<>();
+        for (ExtraListener extra : extraListeners) {
+            String address = "localhost:" + FreePorts.next();
+            listeners.append(',').append(extra.name()).append("://").append(address);
+            advertised.append(',').append(extra.name()).append("://").append(address);
+            protocols.append(',').append(extra.name()).append(':').append(extra.securityProtocol());
+            listenerBootstraps.put(extra.name(), address);
+            listenerSettings.putAll(extra.brokerSettings());
+        }
         Map<String, String> props = new HashMap<>(SingleNodeConfig.brokerDefaults());
         props.put("process.roles", "broker,controller");
         props.put("node.id", String.valueOf(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@localhost:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://localhost:" + brokerPort + ",CONTROLLER://localhost:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://localhost:" + brokerPort);
+        props.put("listeners", listeners + ",CONTROLLER://localhost:" + controllerPort);
+        props.put("advertised.listeners", advertised.toString());
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("listener.security.protocol.map", protocols.toString());
         props.put("log.dirs", dir.resolve("data").toString());
+        props.putAll(listenerSettings);
         props.putAll(overrides);
 
         Path configFile = dir.resolve("server.properties");
@@ -189,8 +227,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             shutdownQuietly(server);
             throw e;
         }
-        log.info("embedded Kafka ready at {} (data in {})", bootstrap, dir);
-        return new EmbeddedKafkaBroker(server, dir, bootstrap);
+        log.info("embedded Kafka ready at {}{} (data in {})", bootstrap,
+                listenerBootstraps.isEmpty() ? "" : ", " + listenerBootstraps, dir);
+        return new EmbeddedKafkaBroker(server, dir, bootstrap, listenerBootstraps);
     }
 
     private static void awaitReady(String bootstrap) {

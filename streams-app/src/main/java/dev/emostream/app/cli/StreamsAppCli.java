@@ -39,7 +39,17 @@ public final class StreamsAppCli {
 
     static String oneLine(Throwable e) {
         String message = e.getMessage();
-        return (message == null || message.isBlank() ? e.getClass().getSimpleName() : message).replace('\n', ' ');
+        String line = message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        // Kafka's security errors say what failed ("Failed to process post-handshake messages"), their TLS cause
+        // why ("Received fatal alert: bad_certificate"): an operator needs both
+        if (root != e && root.getMessage() != null && !line.contains(root.getMessage())) {
+            line += " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        }
+        return line.replace('\n', ' ');
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -64,4 +64,16 @@ class StreamsAppCliTest {
         assertThat(code).isEqualTo(StreamsAppCli.EXIT_BAD_MODEL);
         assertThat(err.toString()).contains("no *.model.zip");
     }
+
+    @Test
+    @DisplayName("a failure's one line ends with its root cause when that says more (why a TLS handshake failed)")
+    void oneLineWithRootCause() {
+        Exception e = new IllegalStateException("cannot create topic t: Failed to process post-handshake messages",
+                new RuntimeException("Failed to process post-handshake messages",
+                        new javax.net.ssl.SSLHandshakeException("Received fatal alert: bad_certificate")));
+        assertThat(StreamsAppCli.oneLine(e)).isEqualTo("cannot create topic t: Failed to process post-handshake "
+                + "messages (SSLHandshakeException: Received fatal alert: bad_certificate)");
+        assertThat(StreamsAppCli.oneLine(new IllegalStateException("a: b", new RuntimeException("b"))))
+                .isEqualTo("a: b");
+    }
 }
