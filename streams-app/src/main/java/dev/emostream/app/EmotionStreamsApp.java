@@ -23,6 +23,7 @@ import dev.emostream.app.dashboard.Dashboard;
 import dev.emostream.app.http.AppStatus;
 import dev.emostream.app.http.HttpApi;
 import dev.emostream.app.metrics.AppMetrics;
+import dev.emostream.app.metrics.JvmMeters;
 import dev.emostream.app.model.ModelHolder;
 import dev.emostream.app.model.ModelLoader;
 import dev.emostream.app.model.ModelWatcher;
@@ -54,6 +55,7 @@ public final class EmotionStreamsApp implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AppMetrics metrics = new AppMetrics(meters);
+    private final JvmMeters jvmMeters = JvmMeters.bindTo(meters);
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private ModelWatcher watcher;
@@ -193,6 +195,7 @@ public final class EmotionStreamsApp implements AutoCloseable {
         if (http != null) {
             http.close();
         }
+        jvmMeters.close();
         meters.close();
     }
 

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import dev.emostream.app.metrics.AppMetrics;
+import dev.emostream.app.metrics.JvmMeters;
+import dev.emostream.app.metrics.ProcessMemory;
 import dev.emostream.app.topology.AccuracyCounts;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -125,6 +127,20 @@ class HttpApiTest {
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(r.body()).contains("emostream_frames_rejected_total{reason=\"SIZE_MISMATCH\"} 1.0",
                 "emostream_batch_size", "emostream_inference_seconds");
+    }
+
+    @Test
+    @DisplayName("/metrics carries the JVM's memory, GC, CPU and thread meters and the process RSS")
+    void jvmMetrics() throws Exception {
+        try (JvmMeters jvm = JvmMeters.bindTo(meters)) {
+            String body = get("/metrics").body();
+
+            assertThat(body).contains("jvm_memory_used_bytes{area=\"heap\"", "jvm_gc_live_data_size_bytes",
+                    "process_cpu_usage", "jvm_threads_live_threads");
+            if (ProcessMemory.rssBytes() >= 0) {
+                assertThat(body).contains("process_resident_memory_bytes");
+            }
+        }
     }
 
     @Test
