@@ -1,12 +1,9 @@
 package dev.emostream.bench;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -14,6 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import org.bytedeco.javacpp.Pointer;
+
+import dev.emostream.app.metrics.ProcessMemory;
 
 /**
  * Samples this JVM's memory at a fixed period: heap in use, the old generation after its last collection (the
@@ -69,17 +68,10 @@ final class MemorySampler implements AutoCloseable {
         }
     }
 
+    /** RSS as the app's /metrics reports it; where there is no /proc, what JavaCPP counts as physical bytes. */
     static long rssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: report what the JVM knows
-        }
-        return Pointer.physicalBytes();
+        long rss = ProcessMemory.rssBytes();
+        return rss >= 0 ? rss : Pointer.physicalBytes();
     }
 
     @Override
