@@ -93,8 +93,13 @@ public final class ItSupport {
 
     /** A read_committed consumer assigned to every partition of {@code topic} from the start. */
     public static KafkaConsumer<byte[], byte[]> committedReader(EmbeddedEnvironment env, String topic) {
+        return committedReader(env.bootstrapServers(), topic);
+    }
+
+    /** The same against any broker (the fault tests' own brokers). */
+    public static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, String topic) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
