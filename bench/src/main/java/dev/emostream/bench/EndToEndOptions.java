@@ -12,8 +12,18 @@ final class EndToEndOptions {
     int frames;
 
     @Option(names = "--warmup-frames", defaultValue = "300",
-            description = "Frames sent and awaited before measuring: JIT, ND4J, first transactions (default: ${DEFAULT-VALUE}).")
+            description = "Frames per warm-up round, sent at full speed and awaited before measuring: JIT, ND4J, first "
+                    + "transactions (default: ${DEFAULT-VALUE}).")
     int warmupFrames;
+
+    @Option(names = "--warmup-rounds", defaultValue = "30",
+            description = "Most warm-up rounds, at full speed and again at the steady phase's rate: they repeat until "
+                    + "the JIT compiles less than --jit-quiet of a round's time (default: ${DEFAULT-VALUE}).")
+    int warmupRounds;
+
+    @Option(names = "--jit-quiet", defaultValue = "0.05",
+            description = "JIT compile time per wall second below which the JVM counts as warm (default: ${DEFAULT-VALUE}).")
+    double jitQuiet;
 
     @Option(names = "--half-load", defaultValue = "0.5",
             description = "Fraction of the measured full speed for the steady phase (default: ${DEFAULT-VALUE}; 0 skips it).")

@@ -1,6 +1,8 @@
 package dev.emostream.bench;
 
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,17 +57,24 @@ final class EndToEndRun implements AutoCloseable {
 
     static final String INPUT = "faces.bench";
     static final String EMOTIONS = "emotions";
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     /** One measured stretch of frames, recognized by the prefix of their frame ids. */
     static final class Phase {
         final String name;
         final int expected;
         final Histogram latencyMs = new Histogram(TimeUnit.MINUTES.toMillis(30), 3);
+        /** Capture to classified (queue, batch wait, inference), and classified to seen (commit, fetch). */
+        final Histogram classifiedMs = new Histogram(TimeUnit.MINUTES.toMillis(30), 3);
+        final Histogram visibleMs = new Histogram(TimeUnit.MINUTES.toMillis(30), 3);
         final CountDownLatch done;
         volatile long firstSendNanos;
         volatile long lastSendNanos;
         volatile long lastSeenNanos;
         int seen;
+        /** JIT compile time (ms, all compiler threads) at the phase's first send and at its last event. */
+        long jitMsAtStart;
+        long jitMsAtEnd;
         /** The apps' batch meters at the phase's start and end: {batches, frames, inference seconds}. */
         double[] batchesAtStart;
         double[] batchesAtEnd;
@@ -78,6 +87,11 @@ final class EndToEndRun implements AutoCloseable {
 
         double framesPerSecond() {
             return seen / ((lastSeenNanos - firstSendNanos) / 1e9);
+        }
+
+        /** Share of the phase's wall time the JIT spent compiling: what it took from the model on these cores. */
+        double jitCompileShare() {
+            return (jitMsAtEnd - jitMsAtStart) / Math.max(1e-9, (lastSeenNanos - firstSendNanos) / 1e6);
         }
 
         double sendRate() {
@@ -206,7 +220,10 @@ final class EndToEndRun implements AutoCloseable {
                         continue;
                     }
                     synchronized (phase) {
+                        long classified = e.getClassifiedTime().toEpochMilli();
                         phase.latencyMs.recordValue(Math.max(0, nowMs - e.getCaptureTime().toEpochMilli()));
+                        phase.classifiedMs.recordValue(Math.max(0, classified - e.getCaptureTime().toEpochMilli()));
+                        phase.visibleMs.recordValue(Math.max(0, nowMs - classified));
                         phase.seen++;
                         phase.lastSeenNanos = nowNanos;
                     }
@@ -241,6 +258,7 @@ final class EndToEndRun implements AutoCloseable {
         }
         Phase phase = new Phase(name, expected);
         phase.batchesAtStart = batchMeters();
+        phase.jitMsAtStart = JIT.getTotalCompilationTime();
         phases.put(name, phase);
         long period = rate > 0 ? (long) (1e9 / rate) : 0;
         long start = System.nanoTime();
@@ -262,6 +280,7 @@ final class EndToEndRun implements AutoCloseable {
                     phase.seen, expected, timeoutMs / 1000);
         }
         phase.batchesAtEnd = batchMeters();
+        phase.jitMsAtEnd = JIT.getTotalCompilationTime();
         memory.phase(name + "-done");
         return phase;
     }
@@ -308,11 +327,16 @@ final class EndToEndRun implements AutoCloseable {
         m.put("eventsSeen", p.seen);
         m.put("framesPerSecond", p.framesPerSecond());
         m.put("sendRate", p.sendRate());
+        m.put("jitCompileShare", p.jitCompileShare());
         synchronized (p) {
             m.put("latencyMsP50", p.latencyMs.getValueAtPercentile(50));
             m.put("latencyMsP95", p.latencyMs.getValueAtPercentile(95));
             m.put("latencyMsP99", p.latencyMs.getValueAtPercentile(99));
             m.put("latencyMsMax", p.latencyMs.getMaxValue());
+            m.put("captureToClassifiedMsP50", p.classifiedMs.getValueAtPercentile(50));
+            m.put("captureToClassifiedMsP99", p.classifiedMs.getValueAtPercentile(99));
+            m.put("classifiedToCommittedMsP50", p.visibleMs.getValueAtPercentile(50));
+            m.put("classifiedToCommittedMsP99", p.visibleMs.getValueAtPercentile(99));
         }
         if (p.batchesAtStart != null && p.batchesAtEnd != null) {
             double batches = p.batchesAtEnd[0] - p.batchesAtStart[0];

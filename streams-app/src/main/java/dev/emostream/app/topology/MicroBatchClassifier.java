@@ -169,7 +169,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             throw new IllegalStateException("model " + model.version() + " returned " + predictions.size()
                     + " predictions for " + faces.size() + " faces");
         }
-        Instant classified = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        // the real clock, not Streams' per-round cached time, which predates the inference just done
+        Instant classified = Instant.ofEpochMilli(System.currentTimeMillis());
         for (int i = 0; i < batch.size(); i++) {
             BufferedFrame b = batch.get(i).value;
             EmotionEvent event = toEvent(b.frame(), predictions.get(i), model.version(), classified);
