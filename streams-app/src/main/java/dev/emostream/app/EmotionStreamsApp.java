@@ -7,9 +7,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -56,6 +60,8 @@ public final class EmotionStreamsApp implements AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AppMetrics metrics = new AppMetrics(meters);
     private final JvmMeters jvmMeters = JvmMeters.bindTo(meters);
+    /** Runs batches through the model, one thread per stream thread (each keeps at most one batch in flight). */
+    private final ExecutorService inference;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private ModelWatcher watcher;
@@ -69,6 +75,13 @@ public final class EmotionStreamsApp implements AutoCloseable {
         this.models = new ModelHolder(initial);
         this.modelFile = Path.of(initial.origin());
         this.registry = registry;
+        int streamThreads = new StreamsConfig(config.streamsProperties()).getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG);
+        AtomicInteger n = new AtomicInteger();
+        this.inference = Executors.newFixedThreadPool(streamThreads, r -> {
+            Thread t = new Thread(r, "emostream-inference-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -85,7 +98,7 @@ public final class EmotionStreamsApp implements AutoCloseable {
     }
 
     public Topology topology() {
-        return EmotionTopology.build(config.settings(), models, registry, metrics);
+        return EmotionTopology.build(config.settings(), models, registry, metrics, inference);
     }
 
     public synchronized EmotionStreamsApp start() throws IOException {
@@ -185,6 +198,7 @@ public final class EmotionStreamsApp implements AutoCloseable {
         if (streams != null) {
             streams.close(timeout);
         }
+        inference.shutdownNow();
         if (streamsMetrics != null) {
             streamsMetrics.close();
         }

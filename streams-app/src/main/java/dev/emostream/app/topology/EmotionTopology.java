@@ -3,6 +3,7 @@ package dev.emostream.app.topology;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executor;
 
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -57,9 +58,12 @@ public final class EmotionTopology {
      * @param models   the model serving now; read once per batch, so a swap takes effect on the next batch
      * @param registry the schema registry the FaceFrame, EmotionEvent and AccuracySnapshot serdes use
      * @param metrics  where the app's own meters go
+     * @param inference where batches run through the model: one thread per app instance, so the stream thread
+     *                  goes on polling and committing meanwhile; {@code Runnable::run} classifies on the stream
+     *                  thread (the topology tests)
      */
     public static Topology build(TopologySettings settings, ModelHolder models, SchemaRegistryClient registry,
-                                 AppMetrics metrics) {
+                                 AppMetrics metrics, Executor inference) {
         Serde<EmotionEvent> eventSerde = AvroSerde.forValues(EmotionEvent.class, registry);
         Serde<AccuracySnapshot> snapshotSerde = AvroSerde.forValues(AccuracySnapshot.class, registry);
         FaceFrameValidator validator = new FaceFrameValidator(settings.minFrameSize(), settings.maxFrameSize());
@@ -80,7 +84,7 @@ public final class EmotionTopology {
 
         KStream<byte[], EmotionEvent> events = branches.get("intake-valid")
                 .mapValues(value -> ((Intake.Valid) value).frame(), Named.as("valid-frame"))
-                .process(classifier(settings, models, metrics), Named.as("micro-batch-classifier"));
+                .process(classifier(settings, models, metrics, inference), Named.as("micro-batch-classifier"));
 
         events.to(settings.emotionsTopic(), Produced.with(Serdes.ByteArray(), eventSerde).withName("emotion-events"));
 
@@ -103,12 +107,12 @@ public final class EmotionTopology {
     }
 
     private static ProcessorSupplier<byte[], ValidFrame, byte[], EmotionEvent> classifier(
-            TopologySettings settings, ModelHolder models, AppMetrics metrics) {
+            TopologySettings settings, ModelHolder models, AppMetrics metrics, Executor inference) {
         return new ProcessorSupplier<>() {
             @Override
             public MicroBatchClassifier get() {
                 return new MicroBatchClassifier(FRAME_BUFFER_STORE, settings.batchSize(), settings.batchMaxWait(),
-                        settings.batchIdleGap(), models, metrics);
+                        settings.batchIdleGap(), models, metrics, inference);
             }
 
             @Override

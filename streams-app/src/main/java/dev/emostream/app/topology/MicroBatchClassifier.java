@@ -2,8 +2,12 @@ package dev.emostream.app.topology;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -54,6 +58,18 @@ import dev.emostream.schemas.EmotionEvent;
  * and re-reads everything after it. Keys are big-endian longs, which both the RocksDB and the in-memory store
  * iterate in numeric order, so batches keep arrival order (and with it per-key order within the task).
  *
+ * <p>Why inference runs on another thread ({@code inference}, one per app instance): while a batch is in the model
+ * the stream thread goes on polling, buffering the next batch and committing transactions, so the model waits
+ * neither for a commit nor for a fetch (on the stream thread those came between batches: at half load a commit
+ * after nearly every small batch). One batch is in flight at a time per app (the worker is single-threaded and ND4J
+ * already spreads one batch over the cores); a full batch that finds one in flight blocks the stream thread until
+ * it is done, so at most two batches are held in memory and Kafka's consumer does the queueing beyond that.
+ * Results are forwarded on the stream thread only (from {@code process} or the wall-clock check, a few ms after the
+ * worker finishes), deleting the frames from the buffer in the same transaction as their events; frames in flight
+ * when the task closes stay in the store and are classified again by whoever gets the task next, so nothing is
+ * lost or emitted twice. With a same-thread executor ({@code Runnable::run}, as in the topology tests) a batch
+ * completes inside the call that submits it and is forwarded at once.
+ *
  * <p>The model is read from the holder once per batch: a swap takes effect on the next batch, and every event
  * names the version that produced it.
  */
@@ -65,25 +81,38 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private final Duration idleGap;
     private final ModelHolder models;
     private final AppMetrics metrics;
+    private final Executor inference;
     private ProcessorContext<byte[], EmotionEvent> context;
     private KeyValueStore<Long, BufferedFrame> buffer;
+    /** Buffered frames not yet handed to the model, oldest first (the store holds these and the batch in flight). */
+    private final ArrayDeque<KeyValue<Long, BufferedFrame>> waiting = new ArrayDeque<>();
+    private InFlight inFlight;
     private long nextSequence;
-    private int buffered;
-    /** Wall-clock time the oldest buffered frame entered the buffer. */
+    /** Wall-clock time the oldest waiting frame entered the buffer. */
     private long oldestBufferedAtMs;
     private long lastArrivalMs;
     private long lastCheckMs;
     /** Record timestamp of the newest buffered frame, to tell keeping up from working off a backlog. */
     private long newestRecordTimestamp;
 
+    /** A batch handed to the model and not yet forwarded. */
+    private record InFlight(List<KeyValue<Long, BufferedFrame>> frames, List<FaceImage> faces, ServingModel model,
+                            CompletableFuture<Classified> result) {
+    }
+
+    /** What the worker hands back: the predictions, how long the model took, and when it finished. */
+    private record Classified(List<EmotionPrediction> predictions, long nanos, long doneAtMs) {
+    }
+
     MicroBatchClassifier(String storeName, int batchSize, Duration maxWait, Duration idleGap, ModelHolder models,
-                         AppMetrics metrics) {
+                         AppMetrics metrics, Executor inference) {
         this.storeName = storeName;
         this.batchSize = batchSize;
         this.maxWait = maxWait;
         this.idleGap = idleGap.compareTo(maxWait) < 0 ? idleGap : maxWait;
         this.models = models;
         this.metrics = metrics;
+        this.inference = inference;
     }
 
     @Override
@@ -92,11 +121,13 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         this.buffer = context.getStateStore(storeName);
         // init runs after the store is restored: frames left from before a restart are still to be classified
         nextSequence = 0;
-        buffered = 0;
+        waiting.clear();
+        inFlight = null;
         try (KeyValueIterator<Long, BufferedFrame> it = buffer.all()) {
             while (it.hasNext()) {
-                nextSequence = Math.max(nextSequence, it.next().key + 1);
-                buffered++;
+                KeyValue<Long, BufferedFrame> kv = it.next();
+                nextSequence = Math.max(nextSequence, kv.key + 1);
+                waiting.add(kv);
             }
         }
         oldestBufferedAtMs = context.currentSystemTimeMs();
@@ -117,66 +148,94 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             lastArrivalMs = nowMs;
         }
         lastCheckMs = nowMs;
-        if (buffered == 0) {
+        forwardIfDone();
+        if (waiting.isEmpty() || inFlight != null) {
             return;
         }
         boolean keepingUp = lastArrivalMs - newestRecordTimestamp < maxWait.toMillis();
         boolean idle = nowMs - lastArrivalMs >= (keepingUp ? idleGap.toMillis() : 2 * maxWait.toMillis());
         if (idle || (keepingUp && nowMs - oldestBufferedAtMs >= maxWait.toMillis())) {
-            flush();
+            submit();
         }
     }
 
     @Override
     public void process(Record<byte[], ValidFrame> record) {
-        if (buffered == 0) {
+        forwardIfDone();
+        if (waiting.isEmpty()) {
             oldestBufferedAtMs = context.currentSystemTimeMs();
         }
         lastArrivalMs = context.currentSystemTimeMs();
         newestRecordTimestamp = record.timestamp();
-        buffer.put(nextSequence++, new BufferedFrame(record.key(), record.timestamp(), record.value()));
-        buffered++;
-        if (buffered >= batchSize) {
-            flush();
+        KeyValue<Long, BufferedFrame> frame = KeyValue.pair(nextSequence++,
+                new BufferedFrame(record.key(), record.timestamp(), record.value()));
+        buffer.put(frame.key, frame.value);
+        waiting.add(frame);
+        if (waiting.size() >= batchSize) {
+            awaitInFlight();
+            submit();
         }
     }
 
-    private void flush() {
-        if (buffered == 0) {
-            return;
-        }
-        // read everything first: deleting while a store iterator is open is not safe for every store type
-        List<KeyValue<Long, BufferedFrame>> all = new ArrayList<>(buffered);
-        try (KeyValueIterator<Long, BufferedFrame> it = buffer.all()) {
-            it.forEachRemaining(all::add);
-        }
-        for (int from = 0; from < all.size(); from += batchSize) {
-            classify(all.subList(from, Math.min(all.size(), from + batchSize)));
-        }
-        buffered = 0;
+    @Override
+    public void close() {
+        // the frames of a batch still in the model stay in the store: whoever runs this task next classifies them
+        inFlight = null;
     }
 
-    private void classify(List<KeyValue<Long, BufferedFrame>> batch) {
+    /** Hands the oldest waiting frames, at most one batch, to the model; the caller made sure none is in flight. */
+    private void submit() {
+        List<KeyValue<Long, BufferedFrame>> batch = new ArrayList<>(Math.min(batchSize, waiting.size()));
+        while (batch.size() < batchSize && !waiting.isEmpty()) {
+            batch.add(waiting.poll());
+        }
         ServingModel model = models.current();
         List<FaceImage> faces = new ArrayList<>(batch.size());
         for (KeyValue<Long, BufferedFrame> kv : batch) {
             faces.add(kv.value.frame().image());
         }
-        long start = System.nanoTime();
-        List<EmotionPrediction> predictions = model.classifier().classify(faces);
-        metrics.batchClassified(batch.size(), Duration.ofNanos(System.nanoTime() - start));
-        if (predictions.size() != faces.size()) {
-            throw new IllegalStateException("model " + model.version() + " returned " + predictions.size()
-                    + " predictions for " + faces.size() + " faces");
+        CompletableFuture<Classified> result = CompletableFuture.supplyAsync(() -> {
+            long start = System.nanoTime();
+            List<EmotionPrediction> predictions = model.classifier().classify(faces);
+            return new Classified(predictions, System.nanoTime() - start, System.currentTimeMillis());
+        }, inference);
+        inFlight = new InFlight(batch, faces, model, result);
+        forwardIfDone();
+    }
+
+    private void forwardIfDone() {
+        if (inFlight != null && inFlight.result().isDone()) {
+            awaitInFlight();
         }
-        // the real clock, not Streams' per-round cached time, which predates the inference just done
-        Instant classified = Instant.ofEpochMilli(System.currentTimeMillis());
-        for (int i = 0; i < batch.size(); i++) {
-            BufferedFrame b = batch.get(i).value;
-            EmotionEvent event = toEvent(b.frame(), predictions.get(i), model.version(), classified);
+    }
+
+    /** Waits for the batch in flight, if any, and forwards its events. */
+    private void awaitInFlight() {
+        if (inFlight == null) {
+            return;
+        }
+        InFlight batch = inFlight;
+        inFlight = null;
+        Classified classified;
+        try {
+            classified = batch.result().join();
+        } catch (CompletionException e) {
+            // the model failed: the frames stay buffered, the thread fails and its replacement tries again
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        List<EmotionPrediction> predictions = classified.predictions();
+        if (predictions.size() != batch.faces().size()) {
+            throw new IllegalStateException("model " + batch.model().version() + " returned " + predictions.size()
+                    + " predictions for " + batch.faces().size() + " faces");
+        }
+        metrics.batchClassified(batch.faces().size(), Duration.ofNanos(classified.nanos()));
+        Instant classifiedAt = Instant.ofEpochMilli(classified.doneAtMs());
+        for (int i = 0; i < batch.frames().size(); i++) {
+            BufferedFrame b = batch.frames().get(i).value;
+            EmotionEvent event = toEvent(b.frame(), predictions.get(i), batch.model().version(), classifiedAt);
             context.forward(new Record<>(b.key(), event, b.timestamp(), new RecordHeaders()));
-            metrics.frameClassified(event, faces.get(i));
-            buffer.delete(batch.get(i).key);
+            metrics.frameClassified(event, batch.faces().get(i));
+            buffer.delete(batch.frames().get(i).key);
         }
     }
 

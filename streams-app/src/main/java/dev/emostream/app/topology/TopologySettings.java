@@ -26,8 +26,11 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
     public static final String DEFAULT_REJECTED_TOPIC = "rejected-faces";
     public static final int DEFAULT_BATCH_SIZE = 32;
     public static final Duration DEFAULT_BATCH_MAX_WAIT = Duration.ofMillis(50);
-    /** One poll's worth ({@code poll.ms} 10): a frame that keeps up is classified within a few ms of arriving. */
-    public static final Duration DEFAULT_BATCH_IDLE_GAP = Duration.ofMillis(5);
+    /**
+     * A frame that keeps up goes to the model within a ms or two of arriving when the model is free; frames that
+     * arrive while it is busy make up the next batch anyway, so a longer gap only adds latency.
+     */
+    public static final Duration DEFAULT_BATCH_IDLE_GAP = Duration.ofMillis(1);
     /** The preprocessing resizes anything to 48x48; below 8 pixels a side there is no face left to see. */
     public static final int DEFAULT_MIN_SIZE = 8;
     /** 1024x1024 is 1 MiB of pixels, Kafka's default maximum message size. */

@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 
 import org.apache.avro.Schema;
@@ -68,6 +73,10 @@ class EmotionTopologyTest {
     }
 
     private void start(TopologySettings settings) {
+        start(settings, Runnable::run);
+    }
+
+    private void start(TopologySettings settings, Executor inference) {
         if (driver != null) {
             driver.close();
         }
@@ -76,7 +85,7 @@ class EmotionTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(EmotionTopology.build(settings, models, registry, metrics), props);
+        driver = new TopologyTestDriver(EmotionTopology.build(settings, models, registry, metrics, inference), props);
         input = driver.createInputTopic(INPUT, new ByteArraySerializer(), new ByteArraySerializer());
         emotions = driver.createOutputTopic(settings.emotionsTopic(), new ByteArrayDeserializer(),
                 AvroSerde.forValues(EmotionEvent.class, registry).deserializer());
@@ -331,6 +340,47 @@ class EmotionTopologyTest {
         assertThat(emotions.readValuesToList()).extracting(EmotionEvent::getFrameId)
                 .containsExactly("f1", "f2", "f3", "f4");
         assertThat(v1.batchSizes()).containsExactly(4);
+    }
+
+    @Test
+    @DisplayName("with inference on its own thread, the next frames buffer while a batch is in the model and all "
+            + "events come out in arrival order once it is done")
+    void pipelinedInference() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        try {
+            start(TopologySettings.defaults().withBatch(4, MAX_WAIT), task -> worker.execute(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                task.run();
+            }));
+            for (int i = 1; i <= 7; i++) {
+                send(Frames.frame("f" + i, "cam-1", Emotion.SAD, null));
+            }
+            driver.advanceWallClockTime(MAX_WAIT.multipliedBy(2));
+            assertThat(emotions.isEmpty()).as("first batch still in the model").isTrue();
+
+            release.countDown();
+            List<String> ids = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (ids.size() < 7 && System.nanoTime() < deadline) {
+                driver.advanceWallClockTime(Duration.ofMillis(5));
+                emotions.readValuesToList().forEach(e -> ids.add(e.getFrameId()));
+                Thread.sleep(5);
+            }
+
+            assertThat(ids).containsExactly("f1", "f2", "f3", "f4", "f5", "f6", "f7");
+            assertThat(v1.batchSizes()).containsExactly(4, 3);
+            KeyValueStore<Long, BufferedFrame> buffer = driver.getKeyValueStore(EmotionTopology.FRAME_BUFFER_STORE);
+            try (var left = buffer.all()) {
+                assertThat(left.hasNext()).as("buffer emptied as events went out").isFalse();
+            }
+        } finally {
+            worker.shutdownNow();
+        }
     }
 
     @Test
