@@ -27,8 +27,8 @@ import dev.emostream.schemas.Emotion;
 import dev.emostream.schemas.EmotionEvent;
 
 /**
- * Classifies valid frames in micro-batches: a batch is classified as soon as it is full; a partial batch as soon
- * as the input runs dry, or once its oldest frame has waited the max wait.
+ * Classifies valid frames in micro-batches: a batch goes to the model as soon as it is full; a partial batch as
+ * soon as the input runs dry, or once its oldest frame has waited the max wait, if the model is free.
  *
  * <p>Why not simply flush on a max-wait punctuator: under load one batch's inference takes longer than the max
  * wait, so the punctuation that follows it would classify whatever few frames had been buffered since, and
@@ -37,12 +37,12 @@ import dev.emostream.schemas.EmotionEvent;
  * short-period punctuator checks two things: has the oldest buffered frame waited the max wait, and has the
  * input gone quiet (no frame for the idle gap, {@code classifier.batch.idle.ms}: waiting longer only adds
  * latency). Under load frames keep arriving, so batches fill; when the app keeps up, a frame goes out as soon as
- * the input runs dry, so batches are as large as what queued during the previous inference and no larger (at
- * half load on 2 cores: 1-3 frames, the latency a frame pays is one short inference, not a batch's fill time).
- * Arrival times come from {@code currentSystemTimeMs()}, which Streams caches per processing round: frames
- * processed in the round right after a batch's inference carry the time from before it and would look
- * long-waited. So when the checks themselves were held up for more than twice the max wait (the thread was
- * classifying, not idle), the buffered frames' wait starts again at that check. The max wait and the short idle
+ * the input runs dry and the model is free, so batches are as large as what arrived during the previous inference
+ * and no larger (at half load on 2 cores: 1-2 frames, the latency a frame pays is one short inference, not a
+ * batch's fill time). Arrival times come from {@code currentSystemTimeMs()}, which Streams caches per processing
+ * round: frames processed in the round right after the thread was held up (waiting for a batch in flight, a
+ * commit) carry the time from before it and would look long-waited. So when the checks themselves were held up
+ * for more than twice the max wait, the buffered frames' wait starts again at that check. The max wait and the idle
  * gap only apply while the app keeps up (the newest frame arrived less than the max wait after its record
  * timestamp): behind a backlog an occasional poll comes back empty (a fetch round trip, a transaction commit)
  * without the input having run dry, cutting a batch short there saves no frame any waiting (they wait on the

@@ -45,7 +45,6 @@ class SoakIT {
     private static final Logger LOG = LoggerFactory.getLogger(SoakIT.class);
     private static final String RUN = "soak";
     private static final int PARTITIONS = 2;
-    private static final int WARMUP_FRAMES = 200;
     private static final Duration BROKER_DOWN = Duration.ofSeconds(8);
     private static final Duration OUTPUT_WAIT = Duration.ofMinutes(2);
 
@@ -93,9 +92,9 @@ class SoakIT {
                 LOG.info("soak: watch the app at http://127.0.0.1:{}/metrics", app.httpPort());
                 assertThat(app.metrics().registry().find("jvm.memory.used").gauges()).as("JVM meters bound").isNotEmpty();
 
-                frames.send(WARMUP_FRAMES, RateLimiter.unlimited());
+                frames.send(settings.warmupFrames(), RateLimiter.unlimited());
                 frames.flush();
-                assertThat(lag.awaitZero(TimeUnit.MINUTES.toMillis(5))).as("warm-up frames processed").isTrue();
+                assertThat(lag.awaitZero(TimeUnit.MINUTES.toMillis(10))).as("warm-up frames processed").isTrue();
                 double fullSpeed = settings.fixedRate() > 0 ? settings.fixedRate()
                         : fullSpeed(frames, lag, settings.burstFrames());
                 double rate = settings.load() * fullSpeed;

@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param minutes       length of the steady phase
  * @param load          fraction of full speed to send at
  * @param fixedRate     full speed in frames/s when given ({@code soak.rate}); 0: measured by a burst first
+ * @param warmupFrames  frames sent at full speed before the burst: the JIT needs one to two minutes of full
+ *                      speed to settle (docs/BENCHMARKS.md), and full speed measured cold would be ~25% low
  * @param burstFrames   frames of the full-speed burst
  * @param faces         training faces held in memory and replayed in a loop
  * @param sampleSeconds period of the memory/lag samples
@@ -16,14 +18,15 @@ import java.time.Duration;
  * @param badEvery      one frame in this many has a wrong pixel count (goes to the dead-letter topic)
  * @param drainMinutes  how long lag may take to reach 0 after the last frame is sent
  */
-record SoakSettings(double minutes, double load, double fixedRate, int burstFrames, int faces, int sampleSeconds,
-                    int labeledEvery, int badEvery, long drainMinutes) {
+record SoakSettings(double minutes, double load, double fixedRate, int warmupFrames, int burstFrames, int faces,
+                    int sampleSeconds, int labeledEvery, int badEvery, long drainMinutes) {
 
     static SoakSettings fromSystemProperties() {
         return new SoakSettings(
                 Double.parseDouble(System.getProperty("soak.minutes", "30")),
                 Double.parseDouble(System.getProperty("soak.load", "0.8")),
                 Double.parseDouble(System.getProperty("soak.rate", "0")),
+                Integer.getInteger("soak.warmup.frames", 6000),
                 Integer.getInteger("soak.burst.frames", 1500),
                 Integer.getInteger("soak.faces", 10_000),
                 Integer.getInteger("soak.sample.seconds", 10),
