@@ -196,7 +196,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         }
         CompletableFuture<Classified> result = CompletableFuture.supplyAsync(() -> {
             long start = System.nanoTime();
-            List<EmotionPrediction> predictions = model.classifier().classify(faces);
+            List<EmotionPrediction> predictions = model.classify(faces);
             return new Classified(predictions, System.nanoTime() - start, System.currentTimeMillis());
         }, inference);
         inFlight = new InFlight(batch, faces, model, result);

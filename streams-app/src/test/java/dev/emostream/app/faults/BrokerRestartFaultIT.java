@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
@@ -23,7 +22,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.emostream.app.EmotionStreamsApp;
-import dev.emostream.app.testing.Frames;
 import dev.emostream.app.testing.ItSupport;
 import dev.emostream.app.testing.TestModels;
 import dev.emostream.embedded.EmbeddedSchemaRegistry;
@@ -75,17 +73,8 @@ class BrokerRestartFaultIT {
             List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
             try (EmotionStreamsApp app = FaultSupport.startApp(props);
                  KafkaProducer<byte[], byte[]> producer = FaultSupport.producer(bootstrap)) {
-                CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-                    for (int i = 0; i < rows.size(); i++) {
-                        String source = i % 2 == 0 ? "cam-a" : "cam-b";
-                        FaceFrame frame = i % BAD_EVERY == BAD_EVERY - 1
-                                ? Frames.frame("row-" + rows.get(i).index(), source, 48, 48, new byte[2303], null)
-                                : ItSupport.frame(rows.get(i), source);
-                        producer.send(new ProducerRecord<>(input, source.getBytes(), serializer.serialize(input, frame)));
-                        FaultSupport.pause(20);
-                    }
-                    producer.flush();
-                });
+                CompletableFuture<Void> sending = FaultSupport.sendWithBadFrames(producer, serializer, input, rows,
+                        BAD_EVERY, 20);
                 try (KafkaConsumer<byte[], byte[]> events = FaultSupport.committedReader(bootstrap,
                         props.get("emotions.topic"))) {
                     read.addAll(ItSupport.readAll(events, 200, Duration.ofMinutes(3), Duration.ZERO));

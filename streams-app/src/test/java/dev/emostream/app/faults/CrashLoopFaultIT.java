@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.emostream.app.testing.Frames;
 import dev.emostream.app.testing.ItSupport;
 import dev.emostream.app.testing.TestModels;
 import dev.emostream.embedded.junit.EmbeddedEnvironment;
@@ -77,17 +75,8 @@ class CrashLoopFaultIT {
              KafkaConsumer<byte[], byte[]> rejected = ItSupport.committedReader(env, props.get("rejected.topic"));
              KafkaConsumer<byte[], byte[]> snapshots = ItSupport.committedReader(env, props.get("accuracy.topic"))) {
             processes.add(FaultSupport.childApp(dir.resolve("app-0.log"), "run", "--config", config.toString()));
-            CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < rows.size(); i++) {
-                    String source = i % 2 == 0 ? "cam-a" : "cam-b";
-                    FaceFrame frame = i % BAD_EVERY == BAD_EVERY - 1
-                            ? Frames.frame("row-" + rows.get(i).index(), source, 48, 48, new byte[2303], null)
-                            : ItSupport.frame(rows.get(i), source);
-                    producer.send(new ProducerRecord<>(input, source.getBytes(), serializer.serialize(input, frame)));
-                    FaultSupport.pause(15);
-                }
-                producer.flush();
-            });
+            CompletableFuture<Void> sending = FaultSupport.sendWithBadFrames(producer, serializer, input, rows,
+                    BAD_EVERY, 15);
 
             for (int kill = 1; kill <= KILLS; kill++) {
                 int target = kill * good / (KILLS + 2);

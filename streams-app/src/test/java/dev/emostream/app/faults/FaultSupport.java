@@ -9,11 +9,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.LoggerFactory;
@@ -25,8 +27,12 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.emostream.app.EmotionStreamsApp;
 import dev.emostream.app.cli.StreamsAppCli;
 import dev.emostream.app.config.ConfigLoader;
+import dev.emostream.app.testing.Frames;
 import dev.emostream.app.testing.ItSupport;
 import dev.emostream.app.topology.DeadLetterHeaders;
+import dev.emostream.model.csv.Fer2013Row;
+import dev.emostream.schemas.FaceFrame;
+import dev.emostream.schemas.serde.AvroSerializer;
 
 /** What the fault-injection tests share: the app in-process or as a child JVM, its log, dead-letter reasons. */
 final class FaultSupport {
@@ -100,6 +106,26 @@ final class FaultSupport {
 
     static String reason(ConsumerRecord<?, ?> r) {
         return header(r, DeadLetterHeaders.REASON);
+    }
+
+    /**
+     * Sends one frame per row in the background, {@code gapMs} apart, alternating sources {@code cam-a} and
+     * {@code cam-b}; every {@code badEvery}-th frame is a pixel short (a {@code SIZE_MISMATCH} dead letter).
+     */
+    static CompletableFuture<Void> sendWithBadFrames(KafkaProducer<byte[], byte[]> producer,
+                                                     AvroSerializer<FaceFrame> serializer, String topic,
+                                                     List<Fer2013Row> rows, int badEvery, long gapMs) {
+        return CompletableFuture.runAsync(() -> {
+            for (int i = 0; i < rows.size(); i++) {
+                String source = i % 2 == 0 ? "cam-a" : "cam-b";
+                FaceFrame frame = i % badEvery == badEvery - 1
+                        ? Frames.frame("row-" + rows.get(i).index(), source, 48, 48, new byte[2303], null)
+                        : ItSupport.frame(rows.get(i), source);
+                producer.send(new ProducerRecord<>(topic, source.getBytes(), serializer.serialize(topic, frame)));
+                pause(gapMs);
+            }
+            producer.flush();
+        });
     }
 
     static void pause(long ms) {

@@ -8,6 +8,11 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -15,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.emostream.app.testing.TestModels;
 import dev.emostream.model.face.FaceImage;
-import dev.emostream.model.inference.EmotionClassifier;
+import dev.emostream.model.inference.EmotionPrediction;
 
 @DisplayName("ModelWatcher")
 class ModelWatcherTest {
@@ -40,7 +45,7 @@ class ModelWatcherTest {
 
         assertThat(watcher.check()).isEqualTo(ModelWatcher.Outcome.SWAPPED);
         assertThat(holder.current().version()).isEqualTo("m2");
-        assertThat(holder.current().classifier().classify(List.of(new FaceImage(48, 48, new byte[48 * 48]))))
+        assertThat(holder.current().classify(List.of(new FaceImage(48, 48, new byte[48 * 48]))))
                 .hasSize(1);
         assertThat(watcher.check()).as("the same file is not loaded twice").isEqualTo(ModelWatcher.Outcome.UNCHANGED);
     }
@@ -59,18 +64,27 @@ class ModelWatcherTest {
     }
 
     @Test
-    @DisplayName("a second thread gets its own copy of the network, with the same predictions")
-    void perThreadClassifier() throws Exception {
+    @DisplayName("batches that run at the same time get their own copies of the network, with the same predictions")
+    void networkPerConcurrentBatch() throws Exception {
         ServingModel model = holderServing("m1").current();
-        FaceImage face = new FaceImage(48, 48, new byte[48 * 48]);
-        EmotionClassifier mine = model.classifier();
-        EmotionClassifier[] other = new EmotionClassifier[1];
-        Thread t = new Thread(() -> other[0] = model.classifier());
-        t.start();
-        t.join();
+        List<FaceImage> faces = List.of(new FaceImage(48, 48, new byte[48 * 48]));
+        float[] alone = model.classify(faces).get(0).scores();
+        assertThat(model.networks()).isEqualTo(1);
 
-        assertThat(other[0]).isNotSameAs(mine);
-        assertThat(other[0].classify(List.of(face)).get(0).scores())
-                .containsExactly(mine.classify(List.of(face)).get(0).scores());
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CyclicBarrier together = new CyclicBarrier(2);
+            Callable<List<EmotionPrediction>> batch = () -> {
+                together.await();
+                return model.classify(faces);
+            };
+            List<Future<List<EmotionPrediction>>> results = pool.invokeAll(List.of(batch, batch));
+            for (Future<List<EmotionPrediction>> r : results) {
+                assertThat(r.get().get(0).scores()).containsExactly(alone);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(model.networks()).as("one more at most, for the batch beside the first").isBetween(1, 2);
     }
 }
