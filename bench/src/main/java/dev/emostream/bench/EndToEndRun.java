@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -67,6 +68,8 @@ final class EndToEndRun implements AutoCloseable {
         /** Capture to classified (queue, batch wait, inference), and classified to seen (commit, fetch). */
         final Histogram classifiedMs = new Histogram(TimeUnit.MINUTES.toMillis(30), 3);
         final Histogram visibleMs = new Histogram(TimeUnit.MINUTES.toMillis(30), 3);
+        /** Worst latency among the events seen in each second of the phase: where in time the tail comes from. */
+        final Map<Integer, Long> worstPerSecond = new TreeMap<>();
         final CountDownLatch done;
         volatile long firstSendNanos;
         volatile long lastSendNanos;
@@ -224,6 +227,8 @@ final class EndToEndRun implements AutoCloseable {
                         phase.latencyMs.recordValue(Math.max(0, nowMs - e.getCaptureTime().toEpochMilli()));
                         phase.classifiedMs.recordValue(Math.max(0, classified - e.getCaptureTime().toEpochMilli()));
                         phase.visibleMs.recordValue(Math.max(0, nowMs - classified));
+                        phase.worstPerSecond.merge((int) ((nowNanos - phase.firstSendNanos) / 1_000_000_000L),
+                                Math.max(0, nowMs - e.getCaptureTime().toEpochMilli()), Math::max);
                         phase.seen++;
                         phase.lastSeenNanos = nowNanos;
                     }
@@ -337,6 +342,7 @@ final class EndToEndRun implements AutoCloseable {
             m.put("captureToClassifiedMsP99", p.classifiedMs.getValueAtPercentile(99));
             m.put("classifiedToCommittedMsP50", p.visibleMs.getValueAtPercentile(50));
             m.put("classifiedToCommittedMsP99", p.visibleMs.getValueAtPercentile(99));
+            m.put("worstLatencyMsPerSecond", new ArrayList<>(p.worstPerSecond.values()));
         }
         if (p.batchesAtStart != null && p.batchesAtEnd != null) {
             double batches = p.batchesAtEnd[0] - p.batchesAtStart[0];
