@@ -77,7 +77,7 @@ class EndToEndCommand implements Callable<Integer> {
                 body.put("halfWarmup", warmUp(run, "halfwarmup", (int) Math.ceil(10 * rate), rate));
                 EndToEndRun.Phase steady = run.run("half", n, rate, null);
                 half = EndToEndRun.summary(steady, memory.of("half"));
-                half.put("targetRate", options.halfLoad * fullFps);
+                half.put("targetRate", rate);
                 phases.add(half);
             }
             if (options.soakMinutes > 0) {

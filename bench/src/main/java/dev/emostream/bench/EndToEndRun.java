@@ -223,12 +223,14 @@ final class EndToEndRun implements AutoCloseable {
                         continue;
                     }
                     synchronized (phase) {
+                        long captured = e.getCaptureTime().toEpochMilli();
                         long classified = e.getClassifiedTime().toEpochMilli();
-                        phase.latencyMs.recordValue(Math.max(0, nowMs - e.getCaptureTime().toEpochMilli()));
-                        phase.classifiedMs.recordValue(Math.max(0, classified - e.getCaptureTime().toEpochMilli()));
+                        long latency = Math.max(0, nowMs - captured);
+                        phase.latencyMs.recordValue(latency);
+                        phase.classifiedMs.recordValue(Math.max(0, classified - captured));
                         phase.visibleMs.recordValue(Math.max(0, nowMs - classified));
                         phase.worstPerSecond.merge((int) ((nowNanos - phase.firstSendNanos) / 1_000_000_000L),
-                                Math.max(0, nowMs - e.getCaptureTime().toEpochMilli()), Math::max);
+                                latency, Math::max);
                         phase.seen++;
                         phase.lastSeenNanos = nowNanos;
                     }

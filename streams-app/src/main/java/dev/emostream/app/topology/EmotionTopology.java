@@ -58,9 +58,9 @@ public final class EmotionTopology {
      * @param models   the model serving now; read once per batch, so a swap takes effect on the next batch
      * @param registry the schema registry the FaceFrame, EmotionEvent and AccuracySnapshot serdes use
      * @param metrics  where the app's own meters go
-     * @param inference where batches run through the model: one thread per app instance, so the stream thread
-     *                  goes on polling and committing meanwhile; {@code Runnable::run} classifies on the stream
-     *                  thread (the topology tests)
+     * @param inference where batches run through the model (the app: one thread per stream thread), so the
+     *                  stream thread goes on polling and committing meanwhile; {@code Runnable::run} classifies on
+     *                  the stream thread (the topology tests)
      */
     public static Topology build(TopologySettings settings, ModelHolder models, SchemaRegistryClient registry,
                                  AppMetrics metrics, Executor inference) {

@@ -58,12 +58,12 @@ import dev.emostream.schemas.EmotionEvent;
  * and re-reads everything after it. Keys are big-endian longs, which both the RocksDB and the in-memory store
  * iterate in numeric order, so batches keep arrival order (and with it per-key order within the task).
  *
- * <p>Why inference runs on another thread ({@code inference}, one per app instance): while a batch is in the model
- * the stream thread goes on polling, buffering the next batch and committing transactions, so the model waits
- * neither for a commit nor for a fetch (on the stream thread those came between batches: at half load a commit
- * after nearly every small batch). One batch is in flight at a time per app (the worker is single-threaded and ND4J
+ * <p>Why inference runs on another thread ({@code inference}, the app's pool of one thread per stream thread):
+ * while a batch is in the model the stream thread goes on polling, buffering the next batch and committing
+ * transactions, so the model waits neither for a commit nor for a fetch (on the stream thread those came between
+ * batches: at half load a commit after nearly every small batch). One batch is in flight at a time per task (ND4J
  * already spreads one batch over the cores); a full batch that finds one in flight blocks the stream thread until
- * it is done, so at most two batches are held in memory and Kafka's consumer does the queueing beyond that.
+ * it is done, so a task holds at most two batches in memory and Kafka's consumer does the queueing beyond that.
  * Results are forwarded on the stream thread only (from {@code process} or the wall-clock check, a few ms after the
  * worker finishes), deleting the frames from the buffer in the same transaction as their events; frames in flight
  * when the task closes stay in the store and are classified again by whoever gets the task next, so nothing is

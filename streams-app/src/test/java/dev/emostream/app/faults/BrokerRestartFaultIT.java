@@ -75,7 +75,7 @@ class BrokerRestartFaultIT {
                  KafkaProducer<byte[], byte[]> producer = FaultSupport.producer(bootstrap)) {
                 CompletableFuture<Void> sending = FaultSupport.sendWithBadFrames(producer, serializer, input, rows,
                         BAD_EVERY, 20);
-                try (KafkaConsumer<byte[], byte[]> events = FaultSupport.committedReader(bootstrap,
+                try (KafkaConsumer<byte[], byte[]> events = ItSupport.committedReader(bootstrap,
                         props.get("emotions.topic"))) {
                     read.addAll(ItSupport.readAll(events, 200, Duration.ofMinutes(3), Duration.ZERO));
                 }
@@ -88,11 +88,11 @@ class BrokerRestartFaultIT {
                 LOG.info("broker back after {} ms", (System.nanoTime() - t0) / 1_000_000);
                 sending.join();
 
-                try (KafkaConsumer<byte[], byte[]> events = FaultSupport.committedReader(bootstrap,
+                try (KafkaConsumer<byte[], byte[]> events = ItSupport.committedReader(bootstrap,
                         props.get("emotions.topic"));
-                     KafkaConsumer<byte[], byte[]> rejected = FaultSupport.committedReader(bootstrap,
+                     KafkaConsumer<byte[], byte[]> rejected = ItSupport.committedReader(bootstrap,
                              props.get("rejected.topic"));
-                     KafkaConsumer<byte[], byte[]> snapshots = FaultSupport.committedReader(bootstrap,
+                     KafkaConsumer<byte[], byte[]> snapshots = ItSupport.committedReader(bootstrap,
                              props.get("accuracy.topic"))) {
                     // read everything again from the start: the broker kept its data
                     List<ConsumerRecord<byte[], byte[]>> all = ItSupport.readAll(events, good, Duration.ofMinutes(5),

@@ -62,11 +62,6 @@ final class FaultSupport {
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    /** A read_committed consumer assigned to every partition of {@code topic} from the start. */
-    static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, String topic) {
-        return ItSupport.committedReader(bootstrap, topic);
-    }
-
     static Path writeConfig(Path file, Map<String, String> props) throws IOException {
         Properties p = new Properties();
         p.putAll(props);
@@ -78,16 +73,23 @@ final class FaultSupport {
 
     /** {@code streams-app <args>} in a child JVM on this test's classpath, output to {@code log}. */
     static Process childApp(Path log, String... args) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=1G",
-                "-cp", System.getProperty("java.class.path"), StreamsAppCli.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = childJvm(List.of("-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=1G"), StreamsAppCli.class,
+                args);
         pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
         pb.environment().keySet().removeIf(k -> k.startsWith("EMOSTREAM_"));
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         return pb.start();
+    }
+
+    /** {@code java <jvmOptions> -cp <this test's classpath> <main> <args>}, not started. */
+    static ProcessBuilder childJvm(List<String> jvmOptions, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
     }
 
     static String tail(Path log) {

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
+import dev.emostream.app.testing.ItSupport;
 import dev.emostream.schemas.AccuracySnapshot;
 import dev.emostream.schemas.EmotionEvent;
 import dev.emostream.schemas.FaceFrame;
@@ -99,7 +100,7 @@ record OutputTally(long events, long rejected, long missing, long duplicates, lo
 
     /** Every committed record of {@code topic}, up to the end offsets (the last stable offsets) at the start. */
     private static void readToEnd(String bootstrap, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        try (KafkaConsumer<byte[], byte[]> consumer = FaultSupport.committedReader(bootstrap, topic)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = ItSupport.committedReader(bootstrap, topic)) {
             Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(consumer.assignment()));
             long deadline = System.nanoTime() + READ_LIMIT.toNanos();
             while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {

@@ -45,7 +45,6 @@ final class RestartableBroker implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
 
-    private final Map<String, String> props;
     private final String bootstrap;
     private final Path configFile;
     private final Path logFile;
@@ -55,7 +54,7 @@ final class RestartableBroker implements AutoCloseable {
         Files.createDirectories(dir);
         int brokerPort = freePort();
         int controllerPort = freePort();
-        props = new HashMap<>(SingleNodeConfig.brokerDefaults());
+        Map<String, String> props = new HashMap<>(SingleNodeConfig.brokerDefaults());
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@localhost:" + controllerPort);
@@ -93,9 +92,7 @@ final class RestartableBroker implements AutoCloseable {
         if (process != null) {
             throw new IllegalStateException("broker already running");
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                RestartableBroker.class.getName(), configFile.toString())
+        process = FaultSupport.childJvm(List.of("-Xmx512m"), RestartableBroker.class, configFile.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
