@@ -26,12 +26,14 @@ final class AllCommand extends EndToEndCommand {
 
     @Override
     public Integer call() throws Exception {
-        int appBatch = appBatchSize();
+        int appBatch = appConfig().settings().batchSize();
         var file = model.resolve();
         List<RawInference.Result> results = new ArrayList<>();
         String version;
-        try (RawInference raw = new RawInference(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256))) {
+        String setup;
+        try (RawInference raw = rawLikeTheApp(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256))) {
             version = raw.version;
+            setup = raw.setup();
             for (int b : batches) {
                 RawInference.Result r = raw.measure(b, 2, runs, 256);
                 results.add(r);
@@ -44,11 +46,13 @@ final class AllCommand extends EndToEndCommand {
                 results.add(rawAtAppBatch);
             }
         }
-        System.out.println("raw inference, model " + version + " (" + file + "), median of " + runs + " runs:");
+        System.out.println("raw inference, model " + version + " (" + file + "), " + setup + ", median of " + runs
+                + " runs:");
         System.out.print(RawCommand.table(results));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model", file.toString());
         body.put("modelVersion", version);
+        body.put("setup", setup);
         body.put("runs", runs);
         body.put("results", RawCommand.json(results));
         System.out.println("json: " + Results.write("raw", body));

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.emostream.app.config.AppConfig;
+import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.csv.Fer2013Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,10 +46,10 @@ class EndToEndCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file = model.resolve();
         List<Fer2013Row> faces = Faces.load(data != null ? data : Faces.defaultCsv(), 3589);
-        int appBatch = appBatchSize();
+        int appBatch = appConfig().settings().batchSize();
         String version = null;
         if (!skipRaw && rawAtAppBatch == null) {
-            try (RawInference r = new RawInference(file, faces)) {
+            try (RawInference r = rawLikeTheApp(file, faces)) {
                 rawAtAppBatch = r.measure(appBatch, 2, 5, 256);
                 version = r.version;
             }
@@ -162,13 +163,20 @@ class EndToEndCommand implements Callable<Integer> {
         return rounds;
     }
 
-    int appBatchSize() {
+    /** The app's configuration as the run will set it, for what raw inference must match. */
+    AppConfig appConfig() {
         Map<String, String> p = new LinkedHashMap<>(AppConfig.defaults());
         if (options.batchSize > 0) {
             p.put(AppConfig.BATCH_SIZE, String.valueOf(options.batchSize));
         }
         p.putAll(options.properties);
-        return new AppConfig(p).settings().batchSize();
+        return new AppConfig(p);
+    }
+
+    /** Raw inference set up as the app runs it: as many networks at once as batches in flight, same native threads. */
+    RawInference rawLikeTheApp(Path file, List<Fer2013Row> faces) throws ModelArtifactException {
+        AppConfig app = appConfig();
+        return new RawInference(file, faces, app.settings().batchesInFlight(), app.nativeThreads());
     }
 
     private String soakTable(List<MemorySampler.Sample> samples) {

@@ -15,6 +15,8 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
+import dev.emostream.app.topology.TopologySettings;
+import dev.emostream.model.inference.NativeThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -71,7 +73,10 @@ final class OverheadsCommand implements Callable<Integer> {
         String version = null;
         if (!skipInference) {
             Path file = model.resolve();
-            try (RawInference raw = new RawInference(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256))) {
+            // as the app runs it by default: one batch per core at once (the smaller per-frame cost, the stricter test)
+            int networks = TopologySettings.DEFAULT_BATCHES_IN_FLIGHT;
+            try (RawInference raw = new RawInference(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256),
+                    networks, NativeThreads.evenShare(networks))) {
                 RawInference.Result r = raw.measure(batch, 2, 5, 256);
                 perFrameUs = 1e6 / r.medianIps();
                 version = raw.version;

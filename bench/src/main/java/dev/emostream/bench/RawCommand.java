@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.emostream.app.topology.TopologySettings;
+import dev.emostream.model.inference.NativeThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,24 +38,37 @@ final class RawCommand implements Callable<Integer> {
             description = "Faces per timed run, at least (default: ${DEFAULT-VALUE}).")
     int minImages;
 
+    @Option(names = "--networks", defaultValue = "-1",
+            description = "Batches run at once, each on its own network and thread (default: the app's "
+                    + "classifier.batches.in.flight, one per core).")
+    int networks;
+
+    @Option(names = "--native-threads", defaultValue = "-1",
+            description = "Native threads per forward pass (default: the cores shared evenly by the networks).")
+    int nativeThreads;
+
     @Option(names = "--name", defaultValue = "raw", description = "JSON file name under results/ (default: ${DEFAULT-VALUE}).")
     String name;
 
     @Override
     public Integer call() throws Exception {
         Path file = model.resolve();
-        try (RawInference raw = new RawInference(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256))) {
+        int n = networks > 0 ? networks : TopologySettings.DEFAULT_BATCHES_IN_FLIGHT;
+        int threads = nativeThreads > 0 ? nativeThreads : NativeThreads.evenShare(n);
+        try (RawInference raw = new RawInference(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256), n,
+                threads)) {
             List<RawInference.Result> results = new ArrayList<>();
             for (int b : batches) {
                 results.add(raw.measure(b, warmup, runs, minImages));
                 System.err.printf("raw: batch %d done%n", b);
             }
-            System.out.println("raw inference, model " + raw.version + " (" + file + "), median of " + runs
-                    + " runs after " + warmup + " warm-up runs:");
+            System.out.println("raw inference, model " + raw.version + " (" + file + "), " + raw.setup()
+                    + ", median of " + runs + " runs after " + warmup + " warm-up runs:");
             System.out.print(table(results));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("model", file.toString());
             body.put("modelVersion", raw.version);
+            body.put("setup", raw.setup());
             body.put("warmupRuns", warmup);
             body.put("runs", runs);
             body.put("results", json(results));

@@ -1,7 +1,12 @@
 package dev.emostream.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,46 +15,62 @@ import org.nd4j.linalg.factory.Nd4j;
 import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.csv.Fer2013Row;
+import dev.emostream.model.inference.NativeThreads;
 import dev.emostream.model.preprocess.FacePreprocessor;
 import dev.emostream.model.preprocess.PreprocessingRecipe;
 
 /**
  * The model's own speed: its network on already-preprocessed faces, one {@code outputSingle} per batch, nothing
  * else timed. When the recipe averages a mirrored copy, the copies ride in the same forward pass as in serving,
- * and images/s counts faces, not copies.
+ * and images/s counts faces, not copies. Like the app, it runs {@code networks} batches at once, each on its own
+ * copy of the network and its own thread, with {@code nativeThreads} native threads per forward pass; images/s is
+ * their sum.
  */
 final class RawInference implements AutoCloseable {
 
-    /** One batch size: images/s of each timed run, and the per-batch milliseconds they imply. */
-    record Result(int batch, double[] imagesPerSecond) {
+    /** One batch size: images/s of each timed run (all networks together), and the ms one batch takes they imply. */
+    record Result(int batch, int networks, double[] imagesPerSecond) {
         double medianIps() {
             return Results.median(imagesPerSecond);
         }
 
         double msPerBatch(double ips) {
-            return batch * 1000.0 / ips;
+            return networks * batch * 1000.0 / ips;
         }
     }
 
-    private final ComputationGraph network;
+    private final List<ComputationGraph> networks = new ArrayList<>();
+    private final int nativeThreads;
     private final PreprocessingRecipe recipe;
     private final FacePreprocessor preprocessor;
     private final List<Fer2013Row> faces;
     final String version;
 
-    RawInference(Path modelFile, List<Fer2013Row> faces) throws ModelArtifactException {
+    RawInference(Path modelFile, List<Fer2013Row> faces, int networks, int nativeThreads)
+            throws ModelArtifactException {
+        if (networks < 1 || nativeThreads < 1) {
+            throw new IllegalArgumentException("networks and native threads must be >= 1");
+        }
         ModelArtifact artifact = ModelArtifact.load(modelFile);
-        this.network = artifact.network();
+        for (int i = 0; i < networks; i++) {
+            this.networks.add(i == 0 ? artifact.network() : artifact.network().clone());
+        }
+        this.nativeThreads = nativeThreads;
         this.recipe = artifact.metadata().preprocessing();
         this.preprocessor = new FacePreprocessor(recipe);
         this.faces = faces;
         this.version = artifact.metadata().version();
     }
 
+    String setup() {
+        return networks.size() + " network(s) at once x " + nativeThreads + " native thread(s)";
+    }
+
     /**
-     * @param minImages each timed run classifies at least this many faces (and at least 3 batches)
+     * @param minImages each timed run classifies at least this many faces (and at least 3 batches per network)
      */
     Result measure(int batch, int warmupRuns, int runs, int minImages) {
+        NativeThreads.perForwardPass(nativeThreads);
         var views = recipe.views();
         int copies = views.size();
         int len = recipe.inputLength();
@@ -62,26 +83,44 @@ final class RawInference implements AutoCloseable {
                 preprocessor.writeCrop(canonical, view.x(), view.y(), view.flip(), input, (v * batch + i) * len);
             }
         }
-        int batches = Math.max(3, (minImages + batch - 1) / batch);
+        int n = networks.size();
+        int batches = Math.max(3, (minImages + batch * n - 1) / (batch * n));
         double[] ips = new double[runs];
-        try (INDArray x = Nd4j.create(input, new long[]{(long) copies * batch, 1, crop, crop}, 'c')) {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
             for (int r = -warmupRuns; r < runs; r++) {
                 long t0 = System.nanoTime();
-                for (int b = 0; b < batches; b++) {
-                    INDArray out = network.outputSingle(false, x);
-                    out.close();
+                List<Future<?>> running = new ArrayList<>();
+                for (ComputationGraph network : networks) {
+                    running.add(pool.submit(() -> {
+                        try (INDArray x = Nd4j.create(input, new long[]{(long) copies * batch, 1, crop, crop}, 'c')) {
+                            for (int b = 0; b < batches; b++) {
+                                network.outputSingle(false, x).close();
+                            }
+                        }
+                    }));
+                }
+                for (Future<?> f : running) {
+                    f.get();
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 if (r >= 0) {
-                    ips[r] = batches * (double) batch / seconds;
+                    ips[r] = (double) n * batches * batch / seconds;
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("inference failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
-        return new Result(batch, ips);
+        return new Result(batch, n, ips);
     }
 
     @Override
     public void close() {
-        network.clear();
+        networks.forEach(ComputationGraph::clear);
     }
 }

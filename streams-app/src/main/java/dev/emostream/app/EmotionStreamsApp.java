@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -35,6 +34,7 @@ import dev.emostream.app.model.ServingModel;
 import dev.emostream.app.topology.AccuracyCounts;
 import dev.emostream.app.topology.EmotionTopology;
 import dev.emostream.model.artifact.ModelArtifactException;
+import dev.emostream.model.inference.NativeThreads;
 import dev.emostream.schemas.registry.RestSchemaRegistryClient;
 import dev.emostream.schemas.registry.SchemaRegistryClient;
 import dev.emostream.schemas.registry.SchemaRegistryClientConfig;
@@ -60,7 +60,7 @@ public final class EmotionStreamsApp implements AutoCloseable {
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AppMetrics metrics = new AppMetrics(meters);
     private final JvmMeters jvmMeters = JvmMeters.bindTo(meters);
-    /** Runs batches through the model, one thread per stream thread (each keeps at most one batch in flight). */
+    /** Runs batches through the model: as many threads as batches a task may have in flight, one per core by default. */
     private final ExecutorService inference;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
@@ -75,9 +75,8 @@ public final class EmotionStreamsApp implements AutoCloseable {
         this.models = new ModelHolder(initial);
         this.modelFile = Path.of(initial.origin());
         this.registry = registry;
-        int streamThreads = new StreamsConfig(config.streamsProperties()).getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG);
         AtomicInteger n = new AtomicInteger();
-        this.inference = Executors.newFixedThreadPool(streamThreads, r -> {
+        this.inference = Executors.newFixedThreadPool(config.settings().batchesInFlight(), r -> {
             Thread t = new Thread(r, "emostream-inference-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -90,6 +89,7 @@ public final class EmotionStreamsApp implements AutoCloseable {
      * @throws ModelArtifactException with a one-line reason when no usable model is found
      */
     public static EmotionStreamsApp create(AppConfig config) throws ModelArtifactException {
+        NativeThreads.perForwardPass(config.nativeThreads());
         ServingModel model = ModelLoader.load(config.modelPath());
         LOG.info("serving model {} from {}", model.version(), model.origin());
         SchemaRegistryClient registry = new RestSchemaRegistryClient(

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Batched inference with a DL4J graph and its artifact's recipe. {@code ComputationGraph.output} is
- * synchronized, so one instance serves one thread at a time; use one per stream thread to scale.
+ * synchronized, so one instance serves one thread at a time; use one per concurrent batch to scale.
  */
 public final class Dl4jEmotionClassifier implements EmotionClassifier {
 

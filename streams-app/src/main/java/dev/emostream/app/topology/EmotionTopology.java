@@ -58,7 +58,7 @@ public final class EmotionTopology {
      * @param models   the model serving now; read once per batch, so a swap takes effect on the next batch
      * @param registry the schema registry the FaceFrame, EmotionEvent and AccuracySnapshot serdes use
      * @param metrics  where the app's own meters go
-     * @param inference where batches run through the model (the app: one thread per stream thread), so the
+     * @param inference where batches run through the model (the app: {@code batchesInFlight} threads), so the
      *                  stream thread goes on polling and committing meanwhile; {@code Runnable::run} classifies on
      *                  the stream thread (the topology tests)
      */
@@ -112,7 +112,7 @@ public final class EmotionTopology {
             @Override
             public MicroBatchClassifier get() {
                 return new MicroBatchClassifier(FRAME_BUFFER_STORE, settings.batchSize(), settings.batchMaxWait(),
-                        settings.batchIdleGap(), models, metrics, inference);
+                        settings.batchIdleGap(), models, metrics, inference, settings.batchesInFlight());
             }
 
             @Override

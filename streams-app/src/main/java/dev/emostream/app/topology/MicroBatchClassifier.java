@@ -28,7 +28,7 @@ import dev.emostream.schemas.EmotionEvent;
 
 /**
  * Classifies valid frames in micro-batches: a batch goes to the model as soon as it is full; a partial batch as
- * soon as the input runs dry, or once its oldest frame has waited the max wait, if the model is free.
+ * soon as the input runs dry, or once its oldest frame has waited the max wait, if a model worker is free.
  *
  * <p>Why not simply flush on a max-wait punctuator: under load one batch's inference takes longer than the max
  * wait, so the punctuation that follows it would classify whatever few frames had been buffered since, and
@@ -58,17 +58,20 @@ import dev.emostream.schemas.EmotionEvent;
  * and re-reads everything after it. Keys are big-endian longs, which both the RocksDB and the in-memory store
  * iterate in numeric order, so batches keep arrival order (and with it per-key order within the task).
  *
- * <p>Why inference runs on another thread ({@code inference}, the app's pool of one thread per stream thread):
- * while a batch is in the model the stream thread goes on polling, buffering the next batch and committing
+ * <p>Why inference runs on other threads ({@code inference}, the app's pool of one thread per core): while
+ * batches are in the model the stream thread goes on polling, buffering the next batch and committing
  * transactions, so the model waits neither for a commit nor for a fetch (on the stream thread those came between
- * batches: at half load a commit after nearly every small batch). One batch is in flight at a time per task (ND4J
- * already spreads one batch over the cores); a full batch that finds one in flight blocks the stream thread until
- * it is done, so a task holds at most two batches in memory and Kafka's consumer does the queueing beyond that.
- * Results are forwarded on the stream thread only (from {@code process} or the wall-clock check, a few ms after the
- * worker finishes), deleting the frames from the buffer in the same transaction as their events; frames in flight
- * when the task closes stay in the store and are classified again by whoever gets the task next, so nothing is
- * lost or emitted twice. With a same-thread executor ({@code Runnable::run}, as in the topology tests) a batch
- * completes inside the call that submits it and is forwarded at once.
+ * batches: at half load a commit after nearly every small batch). Up to {@code maxInFlight} batches of a task are in
+ * the model at once, each on its own network and core: one batch per core beats one batch spread over all cores
+ * (NativeThreads), most of all for the small batches of a stream that keeps up. A partial batch goes out when a
+ * worker is free; a full batch that finds them all busy blocks the stream thread until the oldest is done, so a
+ * task holds at most {@code maxInFlight + 1} batches in memory and Kafka's consumer does the queueing beyond that.
+ * Results are forwarded on the stream thread only, in the order the batches were submitted (from {@code process}
+ * or the wall-clock check, a few ms after the worker finishes), deleting the frames from the buffer in the same
+ * transaction as their events; frames in flight when the task closes stay in the store and are classified again
+ * by whoever gets the task next, so nothing is lost or emitted twice. With a same-thread executor
+ * ({@code Runnable::run}, as in the topology tests) a batch completes inside the call that submits it and is
+ * forwarded at once.
  *
  * <p>The model is read from the holder once per batch: a swap takes effect on the next batch, and every event
  * names the version that produced it.
@@ -82,11 +85,13 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private final ModelHolder models;
     private final AppMetrics metrics;
     private final Executor inference;
+    private final int maxInFlight;
     private ProcessorContext<byte[], EmotionEvent> context;
     private KeyValueStore<Long, BufferedFrame> buffer;
-    /** Buffered frames not yet handed to the model, oldest first (the store holds these and the batch in flight). */
+    /** Buffered frames not yet handed to the model, oldest first (the store holds these and the batches in flight). */
     private final ArrayDeque<KeyValue<Long, BufferedFrame>> waiting = new ArrayDeque<>();
-    private InFlight inFlight;
+    /** Batches in the model, oldest first: forwarded in this order. */
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private long nextSequence;
     /** Wall-clock time the oldest waiting frame entered the buffer. */
     private long oldestBufferedAtMs;
@@ -105,7 +110,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     }
 
     MicroBatchClassifier(String storeName, int batchSize, Duration maxWait, Duration idleGap, ModelHolder models,
-                         AppMetrics metrics, Executor inference) {
+                         AppMetrics metrics, Executor inference, int maxInFlight) {
         this.storeName = storeName;
         this.batchSize = batchSize;
         this.maxWait = maxWait;
@@ -113,6 +118,10 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         this.models = models;
         this.metrics = metrics;
         this.inference = inference;
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("batches in flight must be >= 1, got " + maxInFlight);
+        }
+        this.maxInFlight = maxInFlight;
     }
 
     @Override
@@ -122,7 +131,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         // init runs after the store is restored: frames left from before a restart are still to be classified
         nextSequence = 0;
         waiting.clear();
-        inFlight = null;
+        inFlight.clear();
         try (KeyValueIterator<Long, BufferedFrame> it = buffer.all()) {
             while (it.hasNext()) {
                 KeyValue<Long, BufferedFrame> kv = it.next();
@@ -148,8 +157,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             lastArrivalMs = nowMs;
         }
         lastCheckMs = nowMs;
-        forwardIfDone();
-        if (waiting.isEmpty() || inFlight != null) {
+        forwardDone();
+        if (waiting.isEmpty() || inFlight.size() >= maxInFlight) {
             return;
         }
         boolean keepingUp = lastArrivalMs - newestRecordTimestamp < maxWait.toMillis();
@@ -161,7 +170,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
 
     @Override
     public void process(Record<byte[], ValidFrame> record) {
-        forwardIfDone();
+        forwardDone();
         if (waiting.isEmpty()) {
             oldestBufferedAtMs = context.currentSystemTimeMs();
         }
@@ -172,18 +181,20 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         buffer.put(frame.key, frame.value);
         waiting.add(frame);
         if (waiting.size() >= batchSize) {
-            awaitInFlight();
+            while (inFlight.size() >= maxInFlight) {
+                forwardOldest();
+            }
             submit();
         }
     }
 
     @Override
     public void close() {
-        // the frames of a batch still in the model stay in the store: whoever runs this task next classifies them
-        inFlight = null;
+        // the frames of batches still in the model stay in the store: whoever runs this task next classifies them
+        inFlight.clear();
     }
 
-    /** Hands the oldest waiting frames, at most one batch, to the model; the caller made sure none is in flight. */
+    /** Hands the oldest waiting frames, at most one batch, to the model; the caller made sure a worker is free. */
     private void submit() {
         List<KeyValue<Long, BufferedFrame>> batch = new ArrayList<>(Math.min(batchSize, waiting.size()));
         while (batch.size() < batchSize && !waiting.isEmpty()) {
@@ -199,23 +210,20 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             List<EmotionPrediction> predictions = model.classify(faces);
             return new Classified(predictions, System.nanoTime() - start, System.currentTimeMillis());
         }, inference);
-        inFlight = new InFlight(batch, faces, model, result);
-        forwardIfDone();
+        inFlight.add(new InFlight(batch, faces, model, result));
+        forwardDone();
     }
 
-    private void forwardIfDone() {
-        if (inFlight != null && inFlight.result().isDone()) {
-            awaitInFlight();
+    /** Forwards the finished batches that no unfinished one was submitted before. */
+    private void forwardDone() {
+        while (!inFlight.isEmpty() && inFlight.peek().result().isDone()) {
+            forwardOldest();
         }
     }
 
-    /** Waits for the batch in flight, if any, and forwards its events. */
-    private void awaitInFlight() {
-        if (inFlight == null) {
-            return;
-        }
-        InFlight batch = inFlight;
-        inFlight = null;
+    /** Waits for the oldest batch in flight and forwards its events. */
+    private void forwardOldest() {
+        InFlight batch = inFlight.poll();
         Classified classified;
         try {
             classified = batch.result().join();

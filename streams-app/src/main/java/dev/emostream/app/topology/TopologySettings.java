@@ -13,12 +13,14 @@ import java.util.regex.Pattern;
  * @param batchSize      frames per inference call; a full batch is classified at once
  * @param batchMaxWait   the longest a frame waits in a partial batch (wall-clock)
  * @param batchIdleGap   how long without a new frame counts as the input running dry, so a partial batch goes out
+ * @param batchesInFlight how many batches of one task may be in the model at once (each on its own network; the
+ *                       app runs this many inference threads)
  * @param minFrameSize   smallest accepted width and height
  * @param maxFrameSize   largest accepted width and height
  */
 public record TopologySettings(Pattern inputPattern, String emotionsTopic, String accuracyTopic, String rejectedTopic,
-                               int batchSize, Duration batchMaxWait, Duration batchIdleGap, int minFrameSize,
-                               int maxFrameSize) {
+                               int batchSize, Duration batchMaxWait, Duration batchIdleGap, int batchesInFlight,
+                               int minFrameSize, int maxFrameSize) {
 
     public static final String DEFAULT_INPUT_PATTERN = "faces\\..*";
     public static final String DEFAULT_EMOTIONS_TOPIC = "emotions";
@@ -31,6 +33,8 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
      * arrive while it is busy make up the next batch anyway, so a longer gap only adds latency.
      */
     public static final Duration DEFAULT_BATCH_IDLE_GAP = Duration.ofMillis(1);
+    /** One batch per core: see NativeThreads for why that beats one batch over all cores. */
+    public static final int DEFAULT_BATCHES_IN_FLIGHT = Runtime.getRuntime().availableProcessors();
     /** The preprocessing resizes anything to 48x48; below 8 pixels a side there is no face left to see. */
     public static final int DEFAULT_MIN_SIZE = 8;
     /** 1024x1024 is 1 MiB of pixels, Kafka's default maximum message size. */
@@ -45,6 +49,9 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
         }
         if (batchIdleGap.isNegative() || batchIdleGap.isZero()) {
             throw new IllegalArgumentException("batch idle gap must be > 0, got " + batchIdleGap.toMillis() + " ms");
+        }
+        if (batchesInFlight < 1) {
+            throw new IllegalArgumentException("batches in flight must be >= 1, got " + batchesInFlight);
         }
         if (minFrameSize < 1 || maxFrameSize < minFrameSize) {
             throw new IllegalArgumentException("frame size bounds must satisfy 1 <= min <= max, got " + minFrameSize
@@ -62,11 +69,16 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
     public static TopologySettings defaults() {
         return new TopologySettings(Pattern.compile(DEFAULT_INPUT_PATTERN), DEFAULT_EMOTIONS_TOPIC,
                 DEFAULT_ACCURACY_TOPIC, DEFAULT_REJECTED_TOPIC, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT,
-                DEFAULT_BATCH_IDLE_GAP, DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE);
+                DEFAULT_BATCH_IDLE_GAP, DEFAULT_BATCHES_IN_FLIGHT, DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE);
     }
 
     public TopologySettings withBatch(int size, Duration maxWait) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, size, maxWait,
-                batchIdleGap, minFrameSize, maxFrameSize);
+                batchIdleGap, batchesInFlight, minFrameSize, maxFrameSize);
+    }
+
+    public TopologySettings withBatchesInFlight(int n) {
+        return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
+                batchIdleGap, n, minFrameSize, maxFrameSize);
     }
 }

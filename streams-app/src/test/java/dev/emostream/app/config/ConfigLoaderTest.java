@@ -32,6 +32,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    @DisplayName("one batch in flight per core, each on the cores shared evenly, unless set; 0 threads refused")
+    void inferenceParallelism() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        AppConfig defaults = ConfigLoader.load(null, Map.of(), List.of());
+        assertThat(defaults.settings().batchesInFlight()).isEqualTo(cores);
+        assertThat(defaults.nativeThreads()).isEqualTo(1);
+
+        AppConfig one = ConfigLoader.load(null, Map.of(), List.of("classifier.batches.in.flight=1"));
+        assertThat(one.nativeThreads()).isEqualTo(cores);
+        assertThat(ConfigLoader.load(null, Map.of(), List.of("classifier.native.threads=3")).nativeThreads())
+                .isEqualTo(3);
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("classifier.native.threads=0")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("classifier.native.threads");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("classifier.batches.in.flight=0")))
+                .hasMessageContaining("batches in flight");
+    }
+
+    @Test
     @DisplayName("file, then environment, then --property: later wins")
     void layers() throws Exception {
         Path file = dir.resolve("app.properties");

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import org.apache.avro.Schema;
@@ -349,7 +350,7 @@ class EmotionTopologyTest {
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService worker = Executors.newSingleThreadExecutor();
         try {
-            start(TopologySettings.defaults().withBatch(4, MAX_WAIT), task -> worker.execute(() -> {
+            start(TopologySettings.defaults().withBatch(4, MAX_WAIT).withBatchesInFlight(1), task -> worker.execute(() -> {
                 try {
                     release.await();
                 } catch (InterruptedException e) {
@@ -380,6 +381,53 @@ class EmotionTopologyTest {
             }
         } finally {
             worker.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("with two batches in the model at once, a later batch that finishes first waits for the earlier one: "
+            + "events come out in arrival order")
+    void batchesInFlightForwardInOrder() throws Exception {
+        List<CountDownLatch> gates = List.of(new CountDownLatch(1), new CountDownLatch(1));
+        AtomicInteger submitted = new AtomicInteger();
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        try {
+            start(TopologySettings.defaults().withBatch(4, MAX_WAIT).withBatchesInFlight(2), task -> {
+                CountDownLatch gate = gates.get(submitted.getAndIncrement());
+                workers.execute(() -> {
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    task.run();
+                });
+            });
+            for (int i = 1; i <= 8; i++) {
+                send(Frames.frame("f" + i, "cam-1", Emotion.SAD, null));
+            }
+            assertThat(submitted).as("both full batches handed to the model without waiting").hasValue(2);
+
+            gates.get(1).countDown();
+            List<String> ids = new ArrayList<>();
+            long until = System.nanoTime() + Duration.ofMillis(300).toNanos();
+            while (System.nanoTime() < until) {
+                driver.advanceWallClockTime(Duration.ofMillis(5));
+                emotions.readValuesToList().forEach(e -> ids.add(e.getFrameId()));
+                Thread.sleep(5);
+            }
+            assertThat(ids).as("second batch done, first still in the model").isEmpty();
+
+            gates.get(0).countDown();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (ids.size() < 8 && System.nanoTime() < deadline) {
+                driver.advanceWallClockTime(Duration.ofMillis(5));
+                emotions.readValuesToList().forEach(e -> ids.add(e.getFrameId()));
+                Thread.sleep(5);
+            }
+            assertThat(ids).containsExactly("f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8");
+        } finally {
+            workers.shutdownNow();
         }
     }
 
@@ -454,7 +502,7 @@ class EmotionTopologyTest {
     void deadLetterTopicMustNotMatchInput() {
         TopologySettings d = TopologySettings.defaults();
         assertThatThrownBy(() -> new TopologySettings(Pattern.compile("faces\\..*"), d.emotionsTopic(),
-                d.accuracyTopic(), "faces.rejected", 4, MAX_WAIT, MAX_WAIT, 8, 1024))
+                d.accuracyTopic(), "faces.rejected", 4, MAX_WAIT, MAX_WAIT, 1, 8, 1024))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("faces.rejected");
     }
 }

@@ -1,0 +1,39 @@
+package dev.emostream.model.inference;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * How many native threads ND4J spends on one forward pass, for the whole process.
+ *
+ * <p>Why serving limits it: this net's convolutions are small GEMMs, and splitting one batch over both cores of a
+ * 2-core machine gains little (batch 1: 29 ms on two threads, 25 ms on one), while two batches on two networks,
+ * one thread each, run side by side (batch 1: about 70 faces/s against 35; batch 32: 96 against 74; measured in
+ * docs/BENCHMARKS.md). So the app runs one batch per core, each on one thread. Two settings are involved: OpenBLAS's
+ * thread count (the GEMMs under convolution and dense layers) and libnd4j's own parallel loops
+ * ({@code maxMasterThreads}); {@code OMP_NUM_THREADS} would do both, but only when set before the process starts.
+ * Training leaves the defaults: it runs one large batch at a time.
+ */
+public final class NativeThreads {
+
+    private NativeThreads() {
+    }
+
+    /** Every forward pass from now on uses at most {@code threads} native threads. */
+    public static void perForwardPass(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("native threads per forward pass must be >= 1, got " + threads);
+        }
+        Nd4j.factory().blas().setMaxThreads(threads);
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    }
+
+    /** What {@link #perForwardPass} set, or ND4J's default (the cores). */
+    public static int perForwardPass() {
+        return Nd4j.factory().blas().getMaxThreads();
+    }
+
+    /** The threads each of {@code concurrentBatches} batches gets when they share the machine's cores evenly. */
+    public static int evenShare(int concurrentBatches) {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, concurrentBatches));
+    }
+}
