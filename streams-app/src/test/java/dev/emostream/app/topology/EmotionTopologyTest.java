@@ -350,14 +350,8 @@ class EmotionTopologyTest {
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService worker = Executors.newSingleThreadExecutor();
         try {
-            start(TopologySettings.defaults().withBatch(4, MAX_WAIT).withBatchesInFlight(1), task -> worker.execute(() -> {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                task.run();
-            }));
+            start(TopologySettings.defaults().withBatch(4, MAX_WAIT).withBatchesInFlight(1),
+                    task -> worker.execute(afterGate(release, task)));
             for (int i = 1; i <= 7; i++) {
                 send(Frames.frame("f" + i, "cam-1", Emotion.SAD, null));
             }
@@ -366,12 +360,7 @@ class EmotionTopologyTest {
 
             release.countDown();
             List<String> ids = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (ids.size() < 7 && System.nanoTime() < deadline) {
-                driver.advanceWallClockTime(Duration.ofMillis(5));
-                emotions.readValuesToList().forEach(e -> ids.add(e.getFrameId()));
-                Thread.sleep(5);
-            }
+            pumpEvents(ids, 7, Duration.ofSeconds(10));
 
             assertThat(ids).containsExactly("f1", "f2", "f3", "f4", "f5", "f6", "f7");
             assertThat(v1.batchSizes()).containsExactly(4, 3);
@@ -392,17 +381,8 @@ class EmotionTopologyTest {
         AtomicInteger submitted = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(2);
         try {
-            start(TopologySettings.defaults().withBatch(4, MAX_WAIT).withBatchesInFlight(2), task -> {
-                CountDownLatch gate = gates.get(submitted.getAndIncrement());
-                workers.execute(() -> {
-                    try {
-                        gate.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    task.run();
-                });
-            });
+            start(TopologySettings.defaults().withBatch(4, MAX_WAIT).withBatchesInFlight(2),
+                    task -> workers.execute(afterGate(gates.get(submitted.getAndIncrement()), task)));
             for (int i = 1; i <= 8; i++) {
                 send(Frames.frame("f" + i, "cam-1", Emotion.SAD, null));
             }
@@ -410,24 +390,36 @@ class EmotionTopologyTest {
 
             gates.get(1).countDown();
             List<String> ids = new ArrayList<>();
-            long until = System.nanoTime() + Duration.ofMillis(300).toNanos();
-            while (System.nanoTime() < until) {
-                driver.advanceWallClockTime(Duration.ofMillis(5));
-                emotions.readValuesToList().forEach(e -> ids.add(e.getFrameId()));
-                Thread.sleep(5);
-            }
+            pumpEvents(ids, Integer.MAX_VALUE, Duration.ofMillis(300));
             assertThat(ids).as("second batch done, first still in the model").isEmpty();
 
             gates.get(0).countDown();
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (ids.size() < 8 && System.nanoTime() < deadline) {
-                driver.advanceWallClockTime(Duration.ofMillis(5));
-                emotions.readValuesToList().forEach(e -> ids.add(e.getFrameId()));
-                Thread.sleep(5);
-            }
+            pumpEvents(ids, 8, Duration.ofSeconds(10));
             assertThat(ids).containsExactly("f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8");
         } finally {
             workers.shutdownNow();
+        }
+    }
+
+    /** A model call held until the test opens its gate. */
+    private static Runnable afterGate(CountDownLatch gate, Runnable task) {
+        return () -> {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        };
+    }
+
+    /** Lets the wall clock run (inference on other threads) until {@code ids} has {@code count} event ids or time is up. */
+    private void pumpEvents(List<String> ids, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ids.size() < count && System.nanoTime() < deadline) {
+            driver.advanceWallClockTime(Duration.ofMillis(5));
+            emotions.readValuesToList().forEach(e -> ids.add(e.getFrameId()));
+            Thread.sleep(5);
         }
     }
 
