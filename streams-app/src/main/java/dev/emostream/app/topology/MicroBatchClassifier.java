@@ -42,13 +42,14 @@ import dev.emostream.schemas.EmotionEvent;
  * batch's fill time). Arrival times come from {@code currentSystemTimeMs()}, which Streams caches per processing
  * round: frames processed in the round right after the thread was held up (waiting for a batch in flight, a
  * commit) carry the time from before it and would look long-waited. So when the checks themselves were held up
- * for more than twice the max wait, the buffered frames' wait starts again at that check. The same rules hold behind
- * a backlog: with one batch per core a batch of 4 costs the model as much per face as a batch of 32 (90 against 91
- * faces/s on 2 cores), so a short batch to a free worker costs no throughput, while holding partial batches back
- * until they fill (as this class did when one batch ran over all cores, where short batches were dear) kept a
- * stream at 80% load in a backlog of its own making: full batches wait for a worker on the stream thread, the
- * input falls behind, and behind it batches were again held until full (measured: p50 1.1 s at 80% load, against
- * tens of ms).
+ * for more than twice the max wait, the buffered frames' wait starts again at that check. The max wait and the idle
+ * gap only apply while the app keeps up (the newest frame arrived less than the max wait after its record
+ * timestamp): behind a backlog an occasional poll comes back empty (a fetch round trip, a transaction commit)
+ * without the input having run dry, cutting a batch short there saves no frame any waiting (they wait on the
+ * queue, not on the batch) and costs throughput, and on a busy 2-core machine filling 32 frames, with a
+ * transaction commit in between, can itself take longer than 50 ms (measured: mean batch 20-22 of 32 at full
+ * speed without it). Behind a backlog the idle gap is twice the max wait, so the end of a replay of old frames
+ * still goes out promptly.
  *
  * <p>Why a state store and not a list: frames whose input offsets are committed must not be lost if the
  * process dies before their batch is classified. The buffer is a changelogged store keyed by an increasing
@@ -96,6 +97,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private long oldestBufferedAtMs;
     private long lastArrivalMs;
     private long lastCheckMs;
+    /** Record timestamp of the newest buffered frame, to tell keeping up from working off a backlog. */
+    private long newestRecordTimestamp;
 
     /** A batch handed to the model and not yet forwarded. */
     private record InFlight(List<KeyValue<Long, BufferedFrame>> frames, List<FaceImage> faces, ServingModel model,
@@ -158,7 +161,9 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         if (waiting.isEmpty() || inFlight.size() >= maxInFlight) {
             return;
         }
-        if (nowMs - lastArrivalMs >= idleGap.toMillis() || nowMs - oldestBufferedAtMs >= maxWait.toMillis()) {
+        boolean keepingUp = lastArrivalMs - newestRecordTimestamp < maxWait.toMillis();
+        boolean idle = nowMs - lastArrivalMs >= (keepingUp ? idleGap.toMillis() : 2 * maxWait.toMillis());
+        if (idle || (keepingUp && nowMs - oldestBufferedAtMs >= maxWait.toMillis())) {
             submit();
         }
     }
@@ -170,6 +175,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             oldestBufferedAtMs = context.currentSystemTimeMs();
         }
         lastArrivalMs = context.currentSystemTimeMs();
+        newestRecordTimestamp = record.timestamp();
         KeyValue<Long, BufferedFrame> frame = KeyValue.pair(nextSequence++,
                 new BufferedFrame(record.key(), record.timestamp(), record.value()));
         buffer.put(frame.key, frame.value);

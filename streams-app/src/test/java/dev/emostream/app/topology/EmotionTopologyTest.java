@@ -327,15 +327,20 @@ class EmotionTopologyTest {
     }
 
     @Test
-    @DisplayName("behind a backlog (old record timestamps) a partial batch is not held back until it fills")
-    void backlogDoesNotHoldPartialBatches() {
+    @DisplayName("behind a backlog (old record timestamps) a partial batch is not cut at the max wait")
+    void backlogFillsBatches() {
         java.time.Instant old = java.time.Instant.now().minusSeconds(60);
         input.pipeInput(KEY, frameSerializer.serialize(INPUT, Frames.frame("f1", "cam-1", Emotion.SAD, null)), old);
         input.pipeInput(KEY, frameSerializer.serialize(INPUT, Frames.frame("f2", "cam-1", Emotion.SAD, null)), old);
 
-        driver.advanceWallClockTime(TopologySettings.DEFAULT_BATCH_IDLE_GAP);
-        assertThat(emotions.readValuesToList()).extracting(EmotionEvent::getFrameId).containsExactly("f1", "f2");
-        assertThat(v1.batchSizes()).containsExactly(2);
+        driver.advanceWallClockTime(MAX_WAIT.multipliedBy(3).dividedBy(2));
+        assertThat(emotions.isEmpty()).as("waiting for more of the backlog past the max wait").isTrue();
+        input.pipeInput(KEY, frameSerializer.serialize(INPUT, Frames.frame("f3", "cam-1", Emotion.SAD, null)), old);
+        input.pipeInput(KEY, frameSerializer.serialize(INPUT, Frames.frame("f4", "cam-1", Emotion.SAD, null)), old);
+
+        assertThat(emotions.readValuesToList()).extracting(EmotionEvent::getFrameId)
+                .containsExactly("f1", "f2", "f3", "f4");
+        assertThat(v1.batchSizes()).containsExactly(4);
     }
 
     @Test
