@@ -27,11 +27,6 @@ public final class NativeThreads {
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
     }
 
-    /** What {@link #perForwardPass} set, or ND4J's default (the cores). */
-    public static int perForwardPass() {
-        return Nd4j.factory().blas().getMaxThreads();
-    }
-
     /** The threads each of {@code concurrentBatches} batches gets when they share the machine's cores evenly. */
     public static int evenShare(int concurrentBatches) {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, concurrentBatches));

@@ -46,8 +46,8 @@ public final class AppConfig {
 
     /** Keys of this app, removed before the rest goes to {@code KafkaStreams}. */
     public static final Set<String> APP_KEYS = Set.of(INPUT_PATTERN, EMOTIONS_TOPIC, ACCURACY_TOPIC, REJECTED_TOPIC,
-            BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCHES_IN_FLIGHT, NATIVE_THREADS, FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS,
-            HTTP_HOST, HTTP_PORT);
+            BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCHES_IN_FLIGHT, NATIVE_THREADS, FRAME_MIN_SIZE,
+            FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, HTTP_HOST, HTTP_PORT);
 
     private final Map<String, String> values;
 
@@ -135,7 +135,8 @@ public final class AppConfig {
     /** Native threads per forward pass: by default the cores shared evenly by the batches in flight. */
     public int nativeThreads() {
         String v = values.get(NATIVE_THREADS);
-        int threads = v == null || v.isBlank() ? NativeThreads.evenShare(intValue(BATCHES_IN_FLIGHT)) : intValue(NATIVE_THREADS);
+        int threads = v == null || v.isBlank()
+                ? NativeThreads.evenShare(intValue(BATCHES_IN_FLIGHT)) : intValue(NATIVE_THREADS);
         if (threads < 1) {
             throw new ConfigException(NATIVE_THREADS, threads, "must be >= 1");
         }

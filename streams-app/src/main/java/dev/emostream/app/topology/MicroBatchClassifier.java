@@ -118,10 +118,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         this.models = models;
         this.metrics = metrics;
         this.inference = inference;
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("batches in flight must be >= 1, got " + maxInFlight);
-        }
-        this.maxInFlight = maxInFlight;
+        this.maxInFlight = maxInFlight; // >= 1: TopologySettings checks it
     }
 
     @Override
