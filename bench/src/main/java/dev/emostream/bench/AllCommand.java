@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.emostream.app.config.AppConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,12 +27,14 @@ final class AllCommand extends EndToEndCommand {
 
     @Override
     public Integer call() throws Exception {
-        int appBatch = appConfig().settings().batchSize();
+        AppConfig app = appConfig();
+        int appBatch = app.settings().batchSize();
         var file = model.resolve();
         List<RawInference.Result> results = new ArrayList<>();
         String version;
         String setup;
-        try (RawInference raw = rawLikeTheApp(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256))) {
+        try (RawInference raw = RawInference.likeTheApp(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256),
+                app)) {
             version = raw.version;
             setup = raw.setup();
             for (int b : batches) {

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.emostream.app.config.AppConfig;
-import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.csv.Fer2013Row;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,10 +45,11 @@ class EndToEndCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file = model.resolve();
         List<Fer2013Row> faces = Faces.load(data != null ? data : Faces.defaultCsv(), 3589);
-        int appBatch = appConfig().settings().batchSize();
+        AppConfig app = appConfig();
+        int appBatch = app.settings().batchSize();
         String version = null;
         if (!skipRaw && rawAtAppBatch == null) {
-            try (RawInference r = rawLikeTheApp(file, faces)) {
+            try (RawInference r = RawInference.likeTheApp(file, faces, app)) {
                 rawAtAppBatch = r.measure(appBatch, 2, 5, 256);
                 version = r.version;
             }
@@ -173,11 +173,6 @@ class EndToEndCommand implements Callable<Integer> {
         return new AppConfig(p);
     }
 
-    /** Raw inference set up as the app runs it: as many networks at once as batches in flight, same native threads. */
-    RawInference rawLikeTheApp(Path file, List<Fer2013Row> faces) throws ModelArtifactException {
-        AppConfig app = appConfig();
-        return new RawInference(file, faces, app.settings().batchesInFlight(), app.nativeThreads());
-    }
 
     private String soakTable(List<MemorySampler.Sample> samples) {
         List<List<String>> rows = new ArrayList<>();

@@ -15,8 +15,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
-import dev.emostream.app.topology.TopologySettings;
-import dev.emostream.model.inference.NativeThreads;
+import dev.emostream.app.config.AppConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -74,9 +73,8 @@ final class OverheadsCommand implements Callable<Integer> {
         if (!skipInference) {
             Path file = model.resolve();
             // as the app runs it by default: one batch per core at once (the smaller per-frame cost, the stricter test)
-            int networks = TopologySettings.DEFAULT_BATCHES_IN_FLIGHT;
-            try (RawInference raw = new RawInference(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256),
-                    networks, NativeThreads.evenShare(networks))) {
+            try (RawInference raw = RawInference.likeTheApp(file,
+                    Faces.load(data != null ? data : Faces.defaultCsv(), 256), new AppConfig(AppConfig.defaults()))) {
                 RawInference.Result r = raw.measure(batch, 2, 5, 256);
                 perFrameUs = 1e6 / r.medianIps();
                 version = raw.version;

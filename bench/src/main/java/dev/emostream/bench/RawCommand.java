@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import dev.emostream.app.topology.TopologySettings;
-import dev.emostream.model.inference.NativeThreads;
+import dev.emostream.app.config.AppConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,14 +37,15 @@ final class RawCommand implements Callable<Integer> {
             description = "Faces per timed run, at least (default: ${DEFAULT-VALUE}).")
     int minImages;
 
-    @Option(names = "--networks", defaultValue = "-1",
+    @Option(names = "--networks", paramLabel = "N",
             description = "Batches run at once, each on its own network and thread (default: the app's "
                     + "classifier.batches.in.flight, one per core).")
-    int networks;
+    Integer networks;
 
-    @Option(names = "--native-threads", defaultValue = "-1",
-            description = "Native threads per forward pass (default: the cores shared evenly by the networks).")
-    int nativeThreads;
+    @Option(names = "--native-threads", paramLabel = "N",
+            description = "Native threads per forward pass (default: the app's classifier.native.threads, the cores "
+                    + "shared evenly by the networks).")
+    Integer nativeThreads;
 
     @Option(names = "--name", defaultValue = "raw", description = "JSON file name under results/ (default: ${DEFAULT-VALUE}).")
     String name;
@@ -53,10 +53,15 @@ final class RawCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path file = model.resolve();
-        int n = networks > 0 ? networks : TopologySettings.DEFAULT_BATCHES_IN_FLIGHT;
-        int threads = nativeThreads > 0 ? nativeThreads : NativeThreads.evenShare(n);
-        try (RawInference raw = new RawInference(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256), n,
-                threads)) {
+        Map<String, String> app = new LinkedHashMap<>(AppConfig.defaults());
+        if (networks != null) {
+            app.put(AppConfig.BATCHES_IN_FLIGHT, networks.toString());
+        }
+        if (nativeThreads != null) {
+            app.put(AppConfig.NATIVE_THREADS, nativeThreads.toString());
+        }
+        try (RawInference raw = RawInference.likeTheApp(file, Faces.load(data != null ? data : Faces.defaultCsv(), 256),
+                new AppConfig(app))) {
             List<RawInference.Result> results = new ArrayList<>();
             for (int b : batches) {
                 results.add(raw.measure(b, warmup, runs, minImages));

@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import dev.emostream.app.config.AppConfig;
 import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.csv.Fer2013Row;
@@ -46,11 +47,8 @@ final class RawInference implements AutoCloseable {
     private final List<Fer2013Row> faces;
     final String version;
 
-    RawInference(Path modelFile, List<Fer2013Row> faces, int networks, int nativeThreads)
+    private RawInference(Path modelFile, List<Fer2013Row> faces, int networks, int nativeThreads)
             throws ModelArtifactException {
-        if (networks < 1 || nativeThreads < 1) {
-            throw new IllegalArgumentException("networks and native threads must be >= 1");
-        }
         ModelArtifact artifact = ModelArtifact.load(modelFile);
         for (int i = 0; i < networks; i++) {
             this.networks.add(i == 0 ? artifact.network() : artifact.network().clone());
@@ -60,6 +58,12 @@ final class RawInference implements AutoCloseable {
         this.preprocessor = new FacePreprocessor(recipe);
         this.faces = faces;
         this.version = artifact.metadata().version();
+    }
+
+    /** Run as {@code app} would run the model: as many networks at once as batches in flight, its native threads. */
+    static RawInference likeTheApp(Path modelFile, List<Fer2013Row> faces, AppConfig app)
+            throws ModelArtifactException {
+        return new RawInference(modelFile, faces, app.settings().batchesInFlight(), app.nativeThreads());
     }
 
     String setup() {

@@ -3,6 +3,7 @@ package dev.emostream.app.model;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -47,16 +48,9 @@ public final class ServingModel {
     /** The artifact's network for the first batch, clones for batches that run beside it. */
     public static ServingModel of(ModelArtifact artifact, String origin) {
         ComputationGraph original = artifact.network();
-        Object lock = new Object();
-        boolean[] handedOut = {false};
-        Supplier<EmotionClassifier> factory = () -> {
-            synchronized (lock) {
-                ComputationGraph network = handedOut[0] ? original.clone() : original;
-                handedOut[0] = true;
-                return new Dl4jEmotionClassifier(artifact.metadata().version(), network,
-                        artifact.metadata().preprocessing());
-            }
-        };
+        AtomicBoolean originalTaken = new AtomicBoolean();
+        Supplier<EmotionClassifier> factory = () -> new Dl4jEmotionClassifier(artifact.metadata().version(),
+                originalTaken.getAndSet(true) ? original.clone() : original, artifact.metadata().preprocessing());
         return new ServingModel(artifact.metadata().version(), origin, factory);
     }
 
