@@ -4,7 +4,7 @@
 # The build needs no Docker daemon; only `docker build` does. Jib was not used because it pulls the base image
 # at build time, and these build machines reach Maven Central only (see docs/DEMO_AND_DEPLOYMENT.md).
 #
-# A glibc base is required: ND4J's native libraries (nd4j-native linux-x86_64) do not load on musl (Alpine).
+# A glibc base is required: ND4J's native libraries (nd4j-native linux-x86_64-onednn) do not load on musl (Alpine).
 ARG JRE_IMAGE=eclipse-temurin:17-jre
 
 FROM ${JRE_IMAGE} AS base
@@ -34,5 +34,5 @@ COPY trainer/target/lib/ /app/lib/
 COPY trainer/target/trainer-*.jar /app/
 USER emostream
 ENV JAVA_OPTS="-Xmx4g -Dorg.bytedeco.javacpp.maxbytes=8G -Dorg.bytedeco.javacpp.maxphysicalbytes=14G"
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -Demostream.nd4j.build=plain -cp \"$(ls /app/trainer-*.jar | grep -v -- '-sources\\|-tests' | head -1):/app/lib/*\" dev.emostream.trainer.cli.TrainerCli \"$@\"", "trainer"]
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -cp \"$(ls /app/trainer-*.jar | grep -v -- '-sources\\|-tests' | head -1):/app/lib/*\" dev.emostream.trainer.cli.TrainerCli \"$@\"", "trainer"]
 CMD ["--help"]

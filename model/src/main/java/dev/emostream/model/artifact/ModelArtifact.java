@@ -3,6 +3,7 @@ package dev.emostream.model.artifact;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.emostream.model.Emotion;
+import dev.emostream.model.engine.OneDnnHelpers;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,6 +39,11 @@ public final class ModelArtifact {
     public static final String NETWORK_ENTRY = "network.zip";
     public static final String FILE_SUFFIX = ".model.zip";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    static {
+        // before any network is restored: DL4J decides on a layer's oneDNN helper when it instantiates the layer
+        OneDnnHelpers.enableByDefault();
+    }
 
     private final ModelMetadata metadata;
     private final ComputationGraph network;

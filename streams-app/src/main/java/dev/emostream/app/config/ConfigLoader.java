@@ -27,7 +27,7 @@ public final class ConfigLoader {
 
     public static final String ENV_PREFIX = "EMOSTREAM_";
     /** Read by bin/streams-app and ModelLocator, not properties. */
-    public static final Set<String> LAUNCHER_VARIABLES = Set.of("EMOSTREAM_MODELS", "EMOSTREAM_ND4J");
+    public static final Set<String> LAUNCHER_VARIABLES = Set.of("EMOSTREAM_MODELS");
 
     private ConfigLoader() {
     }

@@ -1,6 +1,7 @@
 package dev.emostream.trainer.net;
 
 import dev.emostream.model.Emotion;
+import dev.emostream.model.engine.OneDnnHelpers;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -33,6 +34,7 @@ public final class ResNetFactory {
      */
     public static ComputationGraph build(ResNetSpec spec, int inputSize, IUpdater updater, double weightDecay,
                                          double[] classWeights, WorkspaceMode workspaces, long seed) {
+        OneDnnHelpers.enableByDefault();
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .updater(updater)

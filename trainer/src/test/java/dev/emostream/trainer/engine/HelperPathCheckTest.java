@@ -1,0 +1,98 @@
+package dev.emostream.trainer.engine;
+
+import dev.emostream.model.Emotion;
+import dev.emostream.model.artifact.ModelArtifact;
+import dev.emostream.model.artifact.ModelLocator;
+import dev.emostream.model.engine.OneDnnHelpers;
+import dev.emostream.model.inference.Dl4jEmotionClassifier;
+import dev.emostream.model.inference.EmotionPrediction;
+import dev.emostream.model.preprocess.FacePreprocessor;
+import dev.emostream.trainer.data.FaceDataset;
+import dev.emostream.trainer.train.TestData;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The shipped model on real faces: DL4J's oneDNN helpers are engaged by default and compute what the built-in path does. */
+class HelperPathCheckTest {
+
+    private static ModelArtifact shipped;
+    private static FaceDataset faces;
+
+    @BeforeAll
+    static void load() throws Exception {
+        shipped = ModelArtifact.load(ModelLocator.resolve(Path.of("../models")));
+        faces = FaceDataset.read(TestData.fer2013("public_test.csv.gz"),
+                new FacePreprocessor(shipped.metadata().preprocessing()));
+    }
+
+    @Test
+    @DisplayName("every convolution and batch-norm layer of a loaded model runs on a oneDNN helper")
+    void helpersEngagedByDefault() {
+        assertThat(OneDnnHelpers.nativeBuild()).isEqualTo("onednn");
+        Map<String, String> helpers = OneDnnHelpers.helpersOf(shipped.network());
+        long convs = layersNamed("_conv");
+        long norms = layersNamed("_bn");
+        assertThat(convs).isPositive();
+        assertThat(helpers.entrySet().stream().filter(e -> e.getKey().endsWith("_conv")))
+                .hasSize((int) convs).allSatisfy(e -> assertThat(e.getValue()).isEqualTo("MKLDNNConvHelper"));
+        assertThat(helpers.entrySet().stream().filter(e -> e.getKey().endsWith("_bn")))
+                .hasSize((int) norms).allSatisfy(e -> assertThat(e.getValue()).isEqualTo("MKLDNNBatchNormHelper"));
+        assertThat(OneDnnHelpers.helpersOf(OneDnnHelpers.build(false, () -> shipped.network().clone()))).isEmpty();
+    }
+
+    @Test
+    @DisplayName("helper and built-in paths agree layer by layer to float rounding: activations, gradients, running statistics")
+    void helperPathMatchesBuiltIn() {
+        HelperPathCheck.Result r = HelperPathCheck.compare(() -> shipped.network().clone(), batch(64));
+        assertThat(r.inferenceActivations()).as("inference activations %s", r.perArray()).isLessThan(1e-3);
+        assertThat(r.trainingActivations()).as("training activations %s", r.perArray()).isLessThan(1e-3);
+        assertThat(r.gradients()).as("gradients %s", r.perArray()).isLessThan(1e-3);
+        assertThat(r.runningStatistics()).as("running statistics %s", r.perArray()).isLessThan(1e-3);
+        assertThat(r.helperRepeat()).as("two gradient calls on one batch").isLessThan(1e-6);
+        assertThat(r.perArray().keySet()).anyMatch(k -> k.startsWith("gradient ") && k.endsWith("_conv_W"))
+                .anyMatch(k -> k.startsWith("running ") && k.endsWith("_bn_mean"));
+    }
+
+    @Test
+    @DisplayName("the two paths predict the same class for real faces")
+    void predictionsAgree() {
+        List<dev.emostream.model.face.FaceImage> sample = faces.faces().subList(0, 512);
+        List<EmotionPrediction> helper = new Dl4jEmotionClassifier(shipped).classify(sample);
+        ComputationGraph builtInNet = OneDnnHelpers.build(false, () -> shipped.network().clone());
+        List<EmotionPrediction> builtIn = new Dl4jEmotionClassifier(shipped.metadata().version(), builtInNet,
+                shipped.metadata().preprocessing()).classify(sample);
+        int same = 0;
+        for (int i = 0; i < sample.size(); i++) {
+            same += helper.get(i).predicted() == builtIn.get(i).predicted() ? 1 : 0;
+        }
+        assertThat(same).isGreaterThanOrEqualTo(sample.size() - 1);
+    }
+
+    private static long layersNamed(String suffix) {
+        return java.util.Arrays.stream(shipped.network().getLayers())
+                .filter(l -> l.getConfig().getLayerName().endsWith(suffix)).count();
+    }
+
+    private static DataSet batch(int n) {
+        int crop = shipped.metadata().preprocessing().cropSize();
+        FacePreprocessor pre = new FacePreprocessor(shipped.metadata().preprocessing());
+        int len = crop * crop;
+        float[] x = new float[n * len];
+        float[] y = new float[n * Emotion.COUNT];
+        for (int i = 0; i < n; i++) {
+            pre.writeInput(faces.face(i), x, i * len);
+            y[i * Emotion.COUNT + faces.label(i)] = 1;
+        }
+        return new DataSet(Nd4j.create(x, new long[]{n, 1, crop, crop}, 'c'), Nd4j.create(y, new long[]{n, Emotion.COUNT}, 'c'));
+    }
+}
