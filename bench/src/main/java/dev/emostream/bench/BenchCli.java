@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 EndToEndCommand.class,
                 AllCommand.class,
                 TinyModelCommand.class,
+                EngineCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class BenchCli {

@@ -16,6 +16,7 @@ import dev.emostream.app.config.AppConfig;
 import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.csv.Fer2013Row;
+import dev.emostream.model.engine.OneDnnHelpers;
 import dev.emostream.model.inference.NativeThreads;
 import dev.emostream.model.preprocess.FacePreprocessor;
 import dev.emostream.model.preprocess.PreprocessingRecipe;
@@ -47,11 +48,11 @@ final class RawInference implements AutoCloseable {
     private final List<Fer2013Row> faces;
     final String version;
 
-    private RawInference(Path modelFile, List<Fer2013Row> faces, int networks, int nativeThreads)
+    private RawInference(Path modelFile, List<Fer2013Row> faces, int networks, int nativeThreads, boolean helpers)
             throws ModelArtifactException {
         ModelArtifact artifact = ModelArtifact.load(modelFile);
         for (int i = 0; i < networks; i++) {
-            this.networks.add(i == 0 ? artifact.network() : artifact.network().clone());
+            this.networks.add(OneDnnHelpers.build(helpers, () -> artifact.network().clone()));
         }
         this.nativeThreads = nativeThreads;
         this.recipe = artifact.metadata().preprocessing();
@@ -63,7 +64,13 @@ final class RawInference implements AutoCloseable {
     /** Run as {@code app} would run the model: as many networks at once as batches in flight, its native threads. */
     static RawInference likeTheApp(Path modelFile, List<Fer2013Row> faces, AppConfig app)
             throws ModelArtifactException {
-        return new RawInference(modelFile, faces, app.settings().batchesInFlight(), app.nativeThreads());
+        return likeTheApp(modelFile, faces, app, true);
+    }
+
+    /** As {@link #likeTheApp(Path, List, AppConfig)}, on DL4J's oneDNN helper path or its built-in path. */
+    static RawInference likeTheApp(Path modelFile, List<Fer2013Row> faces, AppConfig app, boolean helpers)
+            throws ModelArtifactException {
+        return new RawInference(modelFile, faces, app.settings().batchesInFlight(), app.nativeThreads(), helpers);
     }
 
     String setup() {

@@ -87,6 +87,12 @@ final class TrainCommand implements Callable<Integer> {
     double rotation;
     @Option(names = "--scale", defaultValue = "0.1", description = "Max random scale change (default: ${DEFAULT-VALUE}).")
     double scale;
+    @Option(names = "--erasing", defaultValue = "0", description = "Probability of random erasing: a rectangle of "
+            + "2-20%% of the crop set to the crop's mean (default: ${DEFAULT-VALUE}).")
+    double erasing;
+    @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing: the true class gets "
+            + "1 - e + e/7, every other e/7 (default: ${DEFAULT-VALUE}).")
+    double labelSmoothing;
     @Option(names = "--class-weights", description = "Weight the loss by softened inverse class frequency.")
     boolean classWeights;
     @Option(names = "--tta", defaultValue = "flip", description = "Test-time augmentation recorded in the artifact: "
@@ -103,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
         String modelVersion = version != null ? version
                 : "resnet-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"));
         TrainingOptions options = new TrainingOptions(spec, crop, epochs, batch, optimizer, lr, minLr, weightDecay,
-                schedule, warmupEpochs, plateauPatience, plateauFactor, earlyStop, !noAugment, rotation, scale,
+                schedule, warmupEpochs, plateauPatience, plateauFactor, earlyStop, !noAugment, rotation, scale, erasing, labelSmoothing,
                 classWeights, TestTimeAugmentation.flip(tta), TestTimeAugmentation.corners(tta), seed, logEvery,
                 modelVersion);
         FacePreprocessor preprocessor = new FacePreprocessor(PreprocessingRecipe.fer2013(crop));

@@ -8,7 +8,8 @@ import java.util.Random;
 /**
  * Training-time augmentation on top of the shared preprocessing: a small random rotation and
  * scale of the canonical face, then a random crop (instead of the centered one) and a random
- * horizontal flip. Serving uses the centered crop of the unrotated face.
+ * horizontal flip, and optionally random erasing (Zhong et al. 2017: a rectangle of the crop replaced, here by the
+ * crop's mean, so the net cannot lean on one region). Serving uses the centered crop of the unrotated face.
  */
 public final class Augmenter {
 
@@ -16,13 +17,21 @@ public final class Augmenter {
     private final boolean enabled;
     private final double maxRotationDegrees;
     private final double maxScale;
+    private final double erasing;
     private final Random random;
 
     public Augmenter(FacePreprocessor preprocessor, boolean enabled, double maxRotationDegrees, double maxScale, long seed) {
+        this(preprocessor, enabled, maxRotationDegrees, maxScale, 0, seed);
+    }
+
+    /** @param erasing probability of erasing a random rectangle of each crop */
+    public Augmenter(FacePreprocessor preprocessor, boolean enabled, double maxRotationDegrees, double maxScale,
+                     double erasing, long seed) {
         this.preprocessor = preprocessor;
         this.enabled = enabled;
         this.maxRotationDegrees = maxRotationDegrees;
         this.maxScale = maxScale;
+        this.erasing = erasing;
         this.random = new Random(seed);
     }
 
@@ -43,6 +52,27 @@ public final class Augmenter {
         int x0 = random.nextInt(slack + 1);
         int y0 = random.nextInt(slack + 1);
         preprocessor.writeCrop(face, x0, y0, random.nextBoolean(), out, offset);
+        if (erasing > 0 && random.nextDouble() < erasing) {
+            erase(out, offset, preprocessor.recipe().cropSize());
+        }
+    }
+
+    /** Area 2-20% of the crop, aspect ratio 0.3-3.3, filled with the crop's mean. */
+    private void erase(float[] out, int offset, int size) {
+        double area = size * size * (0.02 + random.nextDouble() * 0.18);
+        double aspect = Math.exp(Math.log(0.3) + random.nextDouble() * (Math.log(3.3) - Math.log(0.3)));
+        int h = (int) Math.min(size, Math.round(Math.sqrt(area * aspect)));
+        int w = (int) Math.min(size, Math.round(Math.sqrt(area / aspect)));
+        int y0 = random.nextInt(size - h + 1);
+        int x0 = random.nextInt(size - w + 1);
+        double sum = 0;
+        for (int i = 0; i < size * size; i++) {
+            sum += out[offset + i];
+        }
+        float mean = (float) (sum / (size * size));
+        for (int y = y0; y < y0 + h; y++) {
+            java.util.Arrays.fill(out, offset + y * size + x0, offset + y * size + x0 + w, mean);
+        }
     }
 
     /** Rotation and scale about the center, bilinear, edge pixels repeated outside. */

@@ -108,6 +108,8 @@ public final class Trainer {
         int b = o.batchSize();
         float[] features = new float[b * len];
         float[] labels = new float[b * Emotion.COUNT];
+        float offTarget = (float) (o.labelSmoothing() / Emotion.COUNT);
+        float onTarget = (float) (1 - o.labelSmoothing()) + offTarget;
         long runStart = System.nanoTime();
         double secondsBefore = state.trainingSeconds;
 
@@ -115,15 +117,16 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             Random random = new Random(o.seed() * 1_000_003L + epoch);
             int[] order = FaceDataset.shuffled(train.size(), random);
-            Augmenter augmenter = new Augmenter(preprocessor, o.augment(), o.rotationDegrees(), o.scale(), random.nextLong());
+            Augmenter augmenter = new Augmenter(preprocessor, o.augment(), o.rotationDegrees(), o.scale(), o.erasing(),
+                    random.nextLong());
             double lossSum = 0;
             long windowStart = System.nanoTime();
             for (int it = 0; it < itersPerEpoch; it++) {
-                java.util.Arrays.fill(labels, 0f);
+                java.util.Arrays.fill(labels, offTarget);
                 for (int k = 0; k < b; k++) {
                     int i = order[it * b + k];
                     augmenter.write(train.face(i), features, k * len);
-                    labels[k * Emotion.COUNT + train.label(i)] = 1f;
+                    labels[k * Emotion.COUNT + train.label(i)] = onTarget;
                 }
                 try (INDArray x = Nd4j.create(features, new long[]{b, 1, o.cropSize(), o.cropSize()}, 'c');
                      INDArray y = Nd4j.create(labels, new long[]{b, Emotion.COUNT}, 'c')) {

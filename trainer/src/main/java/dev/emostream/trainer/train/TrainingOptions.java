@@ -7,5 +7,6 @@ public record TrainingOptions(ResNetSpec spec, int cropSize, int epochs, int bat
                               double learningRate, double minLearningRate, double weightDecay, String schedule,
                               double warmupEpochs, int plateauPatience, double plateauFactor,
                               int earlyStoppingPatience, boolean augment, double rotationDegrees, double scale,
+                              double erasing, double labelSmoothing,
                               boolean classWeights, boolean flipAverage, boolean cornerCrops, long seed, int logEvery, String version) {
 }

@@ -1,14 +1,15 @@
-package dev.emostream.trainer.engine;
+package dev.emostream.model.engine;
 
 import dev.emostream.model.Emotion;
 import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.artifact.ModelLocator;
-import dev.emostream.model.engine.OneDnnHelpers;
 import dev.emostream.model.inference.Dl4jEmotionClassifier;
 import dev.emostream.model.inference.EmotionPrediction;
+import dev.emostream.model.TestData;
+import dev.emostream.model.csv.Fer2013CsvReader;
+import dev.emostream.model.csv.Fer2013Row;
+import dev.emostream.model.face.FaceImage;
 import dev.emostream.model.preprocess.FacePreprocessor;
-import dev.emostream.trainer.data.FaceDataset;
-import dev.emostream.trainer.train.TestData;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -17,6 +18,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,13 +28,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HelperPathCheckTest {
 
     private static ModelArtifact shipped;
-    private static FaceDataset faces;
+    private static final List<Fer2013Row> faces = new ArrayList<>();
 
     @BeforeAll
     static void load() throws Exception {
         shipped = ModelArtifact.load(ModelLocator.resolve(Path.of("../models")));
-        faces = FaceDataset.read(TestData.fer2013("public_test.csv.gz"),
-                new FacePreprocessor(shipped.metadata().preprocessing()));
+        try (Fer2013CsvReader csv = Fer2013CsvReader.open(TestData.fer2013("public_test.csv.gz"))) {
+            while (faces.size() < 512) {
+                faces.add(csv.next().orElseThrow());
+            }
+        }
     }
 
     @Test
@@ -66,7 +71,7 @@ class HelperPathCheckTest {
     @Test
     @DisplayName("the two paths predict the same class for real faces")
     void predictionsAgree() {
-        List<dev.emostream.model.face.FaceImage> sample = faces.faces().subList(0, 512);
+        List<FaceImage> sample = faces.stream().map(Fer2013Row::face).toList();
         List<EmotionPrediction> helper = new Dl4jEmotionClassifier(shipped).classify(sample);
         ComputationGraph builtInNet = OneDnnHelpers.build(false, () -> shipped.network().clone());
         List<EmotionPrediction> builtIn = new Dl4jEmotionClassifier(shipped.metadata().version(), builtInNet,
@@ -90,8 +95,8 @@ class HelperPathCheckTest {
         float[] x = new float[n * len];
         float[] y = new float[n * Emotion.COUNT];
         for (int i = 0; i < n; i++) {
-            pre.writeInput(faces.face(i), x, i * len);
-            y[i * Emotion.COUNT + faces.label(i)] = 1;
+            pre.writeInput(faces.get(i).face(), x, i * len);
+            y[i * Emotion.COUNT + faces.get(i).label().ordinal()] = 1;
         }
         return new DataSet(Nd4j.create(x, new long[]{n, 1, crop, crop}, 'c'), Nd4j.create(y, new long[]{n, Emotion.COUNT}, 'c'));
     }

@@ -1,6 +1,5 @@
-package dev.emostream.trainer.engine;
+package dev.emostream.model.engine;
 
-import dev.emostream.model.engine.OneDnnHelpers;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
