@@ -72,7 +72,7 @@ final class EngineCommand implements Callable<Integer> {
         NativeThreads.perForwardPass(NativeThreads.evenShare(1));
         double sgemm = sgemmGflops(2048, 5);
         System.err.printf(Locale.ROOT, "sgemm 2048: %.1f GFLOPS%n", sgemm);
-        double forwardFlops = forwardFlops(artifact.network(), recipe.cropSize());
+        double forwardFlops = forwardFlops(artifact.networks().get(0), recipe.cropSize());
 
         DataSet batch = batch(faces, recipe, trainBatch);
         double[][] train = trainImagesPerSecond(artifact, batch);
@@ -84,7 +84,7 @@ final class EngineCommand implements Callable<Integer> {
                 Results.median(serve[1]));
 
         NativeThreads.perForwardPass(NativeThreads.evenShare(1));
-        HelperPathCheck.Result check = HelperPathCheck.compare(() -> artifact.network().clone(), batch);
+        HelperPathCheck.Result check = HelperPathCheck.compare(() -> artifact.networks().get(0).clone(), batch);
         double agreement = agreement(artifact, faces);
 
         double trainOld = Results.median(train[0]);
@@ -99,7 +99,7 @@ final class EngineCommand implements Callable<Integer> {
         body.put("model", file.toString());
         body.put("modelVersion", artifact.metadata().version());
         body.put("nativeBuild", OneDnnHelpers.nativeBuild());
-        body.put("helpers", OneDnnHelpers.helpersOf(artifact.network()));
+        body.put("helpers", OneDnnHelpers.helpersOf(artifact.networks().get(0)));
         body.put("forwardMflopPerView", forwardFlops / 1e6);
         body.put("views", views);
         body.put("sgemmGflops2048", sgemm);
@@ -171,8 +171,8 @@ final class EngineCommand implements Callable<Integer> {
 
     /** [built-in, helpers]: images/s of each timed step; the paths alternate round by round. */
     private double[][] trainImagesPerSecond(ModelArtifact artifact, DataSet batch) {
-        ComputationGraph[] nets = {OneDnnHelpers.build(false, () -> artifact.network().clone()),
-                OneDnnHelpers.build(true, () -> artifact.network().clone())};
+        ComputationGraph[] nets = {OneDnnHelpers.build(false, () -> artifact.networks().get(0).clone()),
+                OneDnnHelpers.build(true, () -> artifact.networks().get(0).clone())};
         List<List<Double>> ips = List.of(new ArrayList<>(), new ArrayList<>());
         for (ComputationGraph net : nets) {
             net.fit(batch);
@@ -211,7 +211,7 @@ final class EngineCommand implements Callable<Integer> {
     private static double agreement(ModelArtifact artifact, List<Fer2013Row> faces) {
         Dl4jEmotionClassifier helpers = new Dl4jEmotionClassifier(artifact);
         Dl4jEmotionClassifier builtIn = new Dl4jEmotionClassifier(artifact.metadata().version(),
-                OneDnnHelpers.build(false, () -> artifact.network().clone()), artifact.metadata().preprocessing());
+                OneDnnHelpers.build(false, () -> artifact.networks().get(0).clone()), artifact.metadata().preprocessing());
         int same = 0;
         for (int from = 0; from < faces.size(); from += 64) {
             List<FaceImage> chunk = faces.subList(from, Math.min(faces.size(), from + 64)).stream()

@@ -26,7 +26,7 @@ import dev.emostream.model.preprocess.PreprocessingRecipe;
  * else timed. When the recipe averages a mirrored copy, the copies ride in the same forward pass as in serving,
  * and images/s counts faces, not copies. Like the app, it runs {@code networks} batches at once, each on its own
  * copy of the network and its own thread, with {@code nativeThreads} native threads per forward pass; images/s is
- * their sum.
+ * their sum. An ensemble's batch runs through every member, as in serving.
  */
 final class RawInference implements AutoCloseable {
 
@@ -41,7 +41,8 @@ final class RawInference implements AutoCloseable {
         }
     }
 
-    private final List<ComputationGraph> networks = new ArrayList<>();
+    /** One copy of the model (all its members) per batch in flight. */
+    private final List<List<ComputationGraph>> networks = new ArrayList<>();
     private final int nativeThreads;
     private final PreprocessingRecipe recipe;
     private final FacePreprocessor preprocessor;
@@ -52,7 +53,8 @@ final class RawInference implements AutoCloseable {
             throws ModelArtifactException {
         ModelArtifact artifact = ModelArtifact.load(modelFile);
         for (int i = 0; i < networks; i++) {
-            this.networks.add(OneDnnHelpers.build(helpers, () -> artifact.network().clone()));
+            this.networks.add(OneDnnHelpers.build(helpers,
+                    () -> artifact.networks().stream().map(ComputationGraph::clone).toList()));
         }
         this.nativeThreads = nativeThreads;
         this.recipe = artifact.metadata().preprocessing();
@@ -101,12 +103,14 @@ final class RawInference implements AutoCloseable {
         try {
             for (int r = -warmupRuns; r < runs; r++) {
                 List<Future<Double>> running = new ArrayList<>();
-                for (ComputationGraph network : networks) {
+                for (List<ComputationGraph> members : networks) {
                     running.add(pool.submit(() -> {
                         try (INDArray x = Nd4j.create(input, new long[]{(long) copies * batch, 1, crop, crop}, 'c')) {
                             long t0 = System.nanoTime();
                             for (int b = 0; b < batches; b++) {
-                                network.outputSingle(false, x).close();
+                                for (ComputationGraph member : members) {
+                                    member.outputSingle(false, x).close();
+                                }
                             }
                             return (double) batches * batch / ((System.nanoTime() - t0) / 1e9);
                         }
@@ -135,6 +139,6 @@ final class RawInference implements AutoCloseable {
 
     @Override
     public void close() {
-        networks.forEach(ComputationGraph::clear);
+        networks.forEach(members -> members.forEach(ComputationGraph::clear));
     }
 }

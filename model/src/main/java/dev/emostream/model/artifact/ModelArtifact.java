@@ -22,7 +22,11 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -30,8 +34,9 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * One model version in one file: a zip holding {@code model.json} ({@link ModelMetadata}) and
- * {@code network.zip} (the DL4J graph, without updater state). Loading verifies the checksum, the
- * classes and the input shape, so a bad file is refused before it can serve.
+ * {@code network.zip} (the DL4J graph, without updater state), plus {@code network-1.zip}, ... for the other members
+ * of an ensemble. Loading verifies each checksum, the classes and the input shape, so a bad file is refused before
+ * it can serve.
  */
 public final class ModelArtifact {
 
@@ -46,30 +51,58 @@ public final class ModelArtifact {
     }
 
     private final ModelMetadata metadata;
-    private final ComputationGraph network;
+    private final List<ComputationGraph> networks;
 
-    private ModelArtifact(ModelMetadata metadata, ComputationGraph network) {
+    private ModelArtifact(ModelMetadata metadata, List<ComputationGraph> networks) {
         this.metadata = metadata;
-        this.network = network;
+        this.networks = networks;
     }
 
     public ModelMetadata metadata() {
         return metadata;
     }
 
-    public ComputationGraph network() {
-        return network;
+    /** The member networks (one unless the artifact is an ensemble), whose probabilities are averaged. */
+    public List<ComputationGraph> networks() {
+        return networks;
+    }
+
+    /** The zip entry of member {@code i}: {@code network.zip} for the first, as in single-network artifacts. */
+    static String memberEntry(int i) {
+        return i == 0 ? NETWORK_ENTRY : "network-" + i + ".zip";
+    }
+
+    public static ModelMetadata write(Path file, ComputationGraph network, ModelMetadata metadata) throws IOException {
+        return write(file, List.of(network), metadata);
     }
 
     /**
      * Writes the artifact through a temporary file and an atomic rename, so a watcher of the folder
-     * never sees half a file. Returns the metadata as written, with the network checksum.
+     * never sees half a file. Returns the metadata as written, with the network checksums. Several networks need
+     * {@link ModelMetadata#members()} describing them, one each, in the same order.
      */
-    public static ModelMetadata write(Path file, ComputationGraph network, ModelMetadata metadata) throws IOException {
-        ByteArrayOutputStream net = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(network, net, false);
-        byte[] networkBytes = net.toByteArray();
-        ModelMetadata sealed = metadata.withNetworkSha256(sha256(networkBytes));
+    public static ModelMetadata write(Path file, List<ComputationGraph> networks, ModelMetadata metadata)
+            throws IOException {
+        if (networks.size() != metadata.memberCount()) {
+            throw new IllegalArgumentException(networks.size() + " networks for " + metadata.memberCount()
+                    + " members in the metadata of " + metadata.version());
+        }
+        List<byte[]> entries = new ArrayList<>();
+        for (ComputationGraph network : networks) {
+            ByteArrayOutputStream net = new ByteArrayOutputStream();
+            ModelSerializer.writeModel(network, net, false);
+            entries.add(net.toByteArray());
+        }
+        ModelMetadata sealed;
+        if (metadata.members() == null) {
+            sealed = metadata.withNetworkSha256(sha256(entries.get(0)));
+        } else {
+            List<ModelMetadata.Member> members = new ArrayList<>();
+            for (int i = 0; i < entries.size(); i++) {
+                members.add(metadata.members().get(i).withNetworkSha256(sha256(entries.get(i))));
+            }
+            sealed = metadata.withMembers(members).withNetworkSha256(null);
+        }
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, ".writing-", ".tmp");
@@ -77,9 +110,11 @@ public final class ModelArtifact {
             zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
             zip.write(JSON.writeValueAsBytes(sealed));
             zip.closeEntry();
-            zip.putNextEntry(new ZipEntry(NETWORK_ENTRY));
-            zip.write(networkBytes);
-            zip.closeEntry();
+            for (int i = 0; i < entries.size(); i++) {
+                zip.putNextEntry(new ZipEntry(memberEntry(i)));
+                zip.write(entries.get(i));
+                zip.closeEntry();
+            }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -99,14 +134,14 @@ public final class ModelArtifact {
 
     private static ModelArtifact read(Path file, boolean withNetwork) throws ModelArtifactException {
         byte[] metadataBytes = null;
-        byte[] networkBytes = null;
+        Map<String, byte[]> networkEntries = new HashMap<>();
         try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 if (entry.getName().equals(METADATA_ENTRY)) {
                     metadataBytes = zip.readAllBytes();
-                } else if (entry.getName().equals(NETWORK_ENTRY) && withNetwork) {
-                    networkBytes = zip.readAllBytes();
+                } else if (withNetwork && entry.getName().startsWith("network") && entry.getName().endsWith(".zip")) {
+                    networkEntries.put(entry.getName(), zip.readAllBytes());
                 }
             }
         } catch (NoSuchFileException e) {
@@ -131,28 +166,43 @@ public final class ModelArtifact {
         if (!withNetwork) {
             return new ModelArtifact(metadata, null);
         }
-        if (networkBytes == null) {
-            throw new ModelArtifactException("model artifact " + file + " has no " + NETWORK_ENTRY + " (truncated?)");
+        List<ComputationGraph> networks = new ArrayList<>();
+        for (int i = 0; i < metadata.memberCount(); i++) {
+            String name = memberEntry(i);
+            byte[] networkBytes = networkEntries.get(name);
+            if (networkBytes == null) {
+                throw new ModelArtifactException("model artifact " + file + " has no " + name + " (truncated?)");
+            }
+            String expected = metadata.members() == null ? metadata.networkSha256()
+                    : metadata.members().get(i).networkSha256();
+            String actual = sha256(networkBytes);
+            if (!actual.equals(expected)) {
+                throw new ModelArtifactException("model artifact " + file + " is corrupt: " + name + " checksum "
+                        + actual + " does not match " + expected + " recorded in " + METADATA_ENTRY);
+            }
+            ComputationGraph network;
+            try {
+                network = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(networkBytes), false);
+            } catch (IOException | RuntimeException e) {
+                throw new ModelArtifactException("model artifact " + file + ": cannot restore " + name + ": " + e, e);
+            }
+            verifyShape(file, metadata, network);
+            networks.add(network);
         }
-        String actual = sha256(networkBytes);
-        if (!actual.equals(metadata.networkSha256())) {
-            throw new ModelArtifactException("model artifact " + file + " is corrupt: network checksum " + actual
-                    + " does not match " + metadata.networkSha256() + " recorded in " + METADATA_ENTRY);
-        }
-        ComputationGraph network;
-        try {
-            network = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(networkBytes), false);
-        } catch (IOException | RuntimeException e) {
-            throw new ModelArtifactException("model artifact " + file + ": cannot restore the network: " + e, e);
-        }
-        verifyShape(file, metadata, network);
-        return new ModelArtifact(metadata, network);
+        return new ModelArtifact(metadata, List.copyOf(networks));
     }
 
     private static void verifyMetadata(Path file, ModelMetadata m) throws ModelArtifactException {
-        if (m.formatVersion() != ModelMetadata.FORMAT_VERSION) {
+        if (m.formatVersion() != ModelMetadata.FORMAT_VERSION && m.formatVersion() != ModelMetadata.ENSEMBLE_FORMAT_VERSION) {
             throw new ModelArtifactException("model artifact " + file + " has format " + m.formatVersion()
-                    + "; this build reads format " + ModelMetadata.FORMAT_VERSION);
+                    + "; this build reads formats " + ModelMetadata.FORMAT_VERSION + " and "
+                    + ModelMetadata.ENSEMBLE_FORMAT_VERSION);
+        }
+        if ((m.members() != null) != (m.formatVersion() == ModelMetadata.ENSEMBLE_FORMAT_VERSION)
+                || (m.members() != null && m.members().isEmpty())) {
+            throw new ModelArtifactException("model artifact " + file + ": format " + m.formatVersion() + " with "
+                    + (m.members() == null ? "no" : m.members().size()) + " members; members belong to format "
+                    + ModelMetadata.ENSEMBLE_FORMAT_VERSION + " only");
         }
         if (m.version() == null || m.version().isBlank()) {
             throw new ModelArtifactException("model artifact " + file + " has no version in " + METADATA_ENTRY);

@@ -12,23 +12,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Batched inference with a DL4J graph and its artifact's recipe. {@code ComputationGraph.output} is
- * synchronized, so one instance serves one thread at a time; use one per concurrent batch to scale.
+ * Batched inference with a DL4J graph (or an ensemble's member graphs, whose probabilities are averaged) and its
+ * artifact's recipe. {@code ComputationGraph.output} is synchronized, so one instance serves one thread at a time;
+ * use one per concurrent batch to scale.
  */
 public final class Dl4jEmotionClassifier implements EmotionClassifier {
 
     private final String version;
-    private final ComputationGraph network;
+    private final List<ComputationGraph> members;
     private final FacePreprocessor preprocessor;
     private final PreprocessingRecipe recipe;
 
     public Dl4jEmotionClassifier(ModelArtifact artifact) {
-        this(artifact.metadata().version(), artifact.network(), artifact.metadata().preprocessing());
+        this(artifact.metadata().version(), artifact.networks(), artifact.metadata().preprocessing());
     }
 
     public Dl4jEmotionClassifier(String version, ComputationGraph network, PreprocessingRecipe recipe) {
+        this(version, List.of(network), recipe);
+    }
+
+    public Dl4jEmotionClassifier(String version, List<ComputationGraph> members, PreprocessingRecipe recipe) {
+        if (members.isEmpty()) {
+            throw new IllegalArgumentException("model " + version + " has no network");
+        }
         this.version = version;
-        this.network = network;
+        this.members = List.copyOf(members);
         this.recipe = recipe;
         this.preprocessor = new FacePreprocessor(recipe);
     }
@@ -57,12 +65,22 @@ public final class Dl4jEmotionClassifier implements EmotionClassifier {
                 preprocessor.writeCrop(canonical, view.x(), view.y(), view.flip(), input, (v * n + i) * len);
             }
         }
-        float[] scores;
+        float[] scores = null;
         try (INDArray batch = Nd4j.create(input, new long[]{(long) copies * n, 1, crop, crop}, 'c')) {
-            INDArray out = network.outputSingle(false, batch);
-            scores = out.data().asFloat();
-            out.close();
+            for (ComputationGraph member : members) {
+                INDArray out = member.outputSingle(false, batch);
+                float[] memberScores = out.data().asFloat();
+                out.close();
+                if (scores == null) {
+                    scores = memberScores;
+                } else {
+                    for (int j = 0; j < scores.length; j++) {
+                        scores[j] += memberScores[j];
+                    }
+                }
+            }
         }
+        int averaged = copies * members.size();
         int k = scores.length / (copies * n);
         List<EmotionPrediction> predictions = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -73,7 +91,7 @@ public final class Dl4jEmotionClassifier implements EmotionClassifier {
                 }
             }
             for (int j = 0; j < k; j++) {
-                s[j] /= copies;
+                s[j] /= averaged;
             }
             predictions.add(EmotionPrediction.fromScores(s));
         }

@@ -51,7 +51,11 @@ class ModelArtifactTest {
     }
 
     static ComputationGraph tinyNetwork(int inputSize, int classes) {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(3).graphBuilder()
+        return tinyNetwork(inputSize, classes, 3);
+    }
+
+    static ComputationGraph tinyNetwork(int inputSize, int classes, long seed) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(seed).graphBuilder()
                 .addInputs("input").setInputTypes(InputType.convolutional(inputSize, inputSize, 1))
                 .addLayer("conv", new ConvolutionLayer.Builder(3, 3).nOut(4).activation(Activation.RELU).build(), "input")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "conv")
@@ -90,6 +94,46 @@ class ModelArtifactTest {
         for (int i = 0; i < faces.size(); i++) {
             assertThat(after.get(i).scores()).containsExactly(before.get(i).scores());
         }
+    }
+
+    @Test
+    @DisplayName("an ensemble round-trips its members and averages their probabilities")
+    void ensembleAveragesMembers() throws Exception {
+        ComputationGraph a = tinyNetwork(40, 7, 3);
+        ComputationGraph b = tinyNetwork(40, 7, 4);
+        ModelMetadata.Member member = new ModelMetadata.Member("m", "tiny", null, 0.5, Map.of());
+        ModelMetadata m = metadata("ens", RECIPE, Emotion.names());
+        ModelMetadata ensemble = new ModelMetadata(ModelMetadata.ENSEMBLE_FORMAT_VERSION, "ens", "ensemble of 2",
+                RECIPE, Emotion.names(), "sha", null, m.training(), m.createdAt(), null, List.of(member, member));
+        Path file = dir.resolve("ens" + ModelArtifact.FILE_SUFFIX);
+        ModelArtifact.write(file, List.of(a, b), ensemble);
+
+        ModelArtifact loaded = ModelArtifact.load(file);
+        assertThat(loaded.networks()).hasSize(2);
+        assertThat(loaded.metadata().members()).extracting(ModelMetadata.Member::networkSha256)
+                .allSatisfy(sha -> assertThat(sha).hasSize(64)).doesNotHaveDuplicates();
+        List<EmotionPrediction> both = new Dl4jEmotionClassifier(loaded).classify(faces);
+        List<EmotionPrediction> first = new Dl4jEmotionClassifier("a", a, RECIPE).classify(faces);
+        List<EmotionPrediction> second = new Dl4jEmotionClassifier("b", b, RECIPE).classify(faces);
+        for (int i = 0; i < faces.size(); i++) {
+            for (int k = 0; k < Emotion.COUNT; k++) {
+                float mean = (first.get(i).scores()[k] + second.get(i).scores()[k]) / 2;
+                assertThat(both.get(i).scores()[k]).isCloseTo(mean, org.assertj.core.api.Assertions.within(1e-6f));
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("members are refused in a format-1 artifact, and an ensemble's metadata must name every network")
+    void refusesMembersWithoutEnsembleFormat() throws Exception {
+        ModelMetadata.Member member = new ModelMetadata.Member("m", "tiny", null, null, null);
+        ModelMetadata m = metadata("bad", RECIPE, Emotion.names()).withMembers(List.of(member));
+        Path file = dir.resolve("bad" + ModelArtifact.FILE_SUFFIX);
+        ModelArtifact.write(file, List.of(tinyNetwork(40, 7)), m);
+        assertThatThrownBy(() -> ModelArtifact.load(file)).isInstanceOf(ModelArtifactException.class)
+                .hasMessageContaining("members belong to format 2");
+        assertThatThrownBy(() -> ModelArtifact.write(file, List.of(tinyNetwork(40, 7), tinyNetwork(40, 7)),
+                metadata("one", RECIPE, Emotion.names()))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

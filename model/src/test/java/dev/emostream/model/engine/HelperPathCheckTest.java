@@ -44,7 +44,7 @@ class HelperPathCheckTest {
     @DisplayName("every convolution and batch-norm layer of a loaded model runs on a oneDNN helper")
     void helpersEngagedByDefault() {
         assertThat(OneDnnHelpers.nativeBuild()).isEqualTo("onednn");
-        Map<String, String> helpers = OneDnnHelpers.helpersOf(shipped.network());
+        Map<String, String> helpers = OneDnnHelpers.helpersOf(shipped.networks().get(0));
         long convs = layersNamed("_conv");
         long norms = layersNamed("_bn");
         assertThat(convs).isPositive();
@@ -52,13 +52,13 @@ class HelperPathCheckTest {
                 .hasSize((int) convs).allSatisfy(e -> assertThat(e.getValue()).isEqualTo("MKLDNNConvHelper"));
         assertThat(helpers.entrySet().stream().filter(e -> e.getKey().endsWith("_bn")))
                 .hasSize((int) norms).allSatisfy(e -> assertThat(e.getValue()).isEqualTo("MKLDNNBatchNormHelper"));
-        assertThat(OneDnnHelpers.helpersOf(OneDnnHelpers.build(false, () -> shipped.network().clone()))).isEmpty();
+        assertThat(OneDnnHelpers.helpersOf(OneDnnHelpers.build(false, () -> shipped.networks().get(0).clone()))).isEmpty();
     }
 
     @Test
     @DisplayName("helper and built-in paths agree layer by layer to float rounding: activations, gradients, running statistics")
     void helperPathMatchesBuiltIn() {
-        HelperPathCheck.Result r = HelperPathCheck.compare(() -> shipped.network().clone(), batch(64));
+        HelperPathCheck.Result r = HelperPathCheck.compare(() -> shipped.networks().get(0).clone(), batch(64));
         assertThat(r.inferenceActivations()).as("inference activations %s", r.perArray()).isLessThan(1e-3);
         assertThat(r.trainingActivations()).as("training activations %s", r.perArray()).isLessThan(1e-3);
         assertThat(r.gradients()).as("gradients %s", r.perArray()).isLessThan(1e-3);
@@ -73,7 +73,7 @@ class HelperPathCheckTest {
     void predictionsAgree() {
         List<FaceImage> sample = faces.stream().map(Fer2013Row::face).toList();
         List<EmotionPrediction> helper = new Dl4jEmotionClassifier(shipped).classify(sample);
-        ComputationGraph builtInNet = OneDnnHelpers.build(false, () -> shipped.network().clone());
+        ComputationGraph builtInNet = OneDnnHelpers.build(false, () -> shipped.networks().get(0).clone());
         List<EmotionPrediction> builtIn = new Dl4jEmotionClassifier(shipped.metadata().version(), builtInNet,
                 shipped.metadata().preprocessing()).classify(sample);
         int same = 0;
@@ -84,7 +84,7 @@ class HelperPathCheckTest {
     }
 
     private static long layersNamed(String suffix) {
-        return java.util.Arrays.stream(shipped.network().getLayers())
+        return java.util.Arrays.stream(shipped.networks().get(0).getLayers())
                 .filter(l -> l.getConfig().getLayerName().endsWith(suffix)).count();
     }
 

@@ -47,10 +47,11 @@ public final class ServingModel {
 
     /** The artifact's network for the first batch, clones for batches that run beside it. */
     public static ServingModel of(ModelArtifact artifact, String origin) {
-        ComputationGraph original = artifact.network();
+        List<ComputationGraph> originals = artifact.networks();
         AtomicBoolean originalTaken = new AtomicBoolean();
         Supplier<EmotionClassifier> factory = () -> new Dl4jEmotionClassifier(artifact.metadata().version(),
-                originalTaken.getAndSet(true) ? original.clone() : original, artifact.metadata().preprocessing());
+                originalTaken.getAndSet(true) ? originals.stream().map(ComputationGraph::clone).toList() : originals,
+                artifact.metadata().preprocessing());
         return new ServingModel(artifact.metadata().version(), origin, factory);
     }
 

@@ -32,7 +32,7 @@ final class ExportCommand implements Callable<Integer> {
         ModelMetadata m = artifact.metadata();
         ModelMetadata copy = m.withPreprocessing(TestTimeAugmentation.apply(tta, m.preprocessing()))
                 .withVersion(version != null ? version : m.version() + "-" + TestTimeAugmentation.tag(tta));
-        ModelArtifact.write(out, artifact.network(), copy);
+        ModelArtifact.write(out, artifact.networks(), copy);
         System.out.printf("wrote %s (version %s, %d views per face)%n", out, copy.version(),
                 copy.preprocessing().views().size());
         return 0;

@@ -35,7 +35,7 @@ final class ScoringOptions {
         FaceDataset dataset = FaceDataset.read(csv, new FacePreprocessor(recipe));
         String version = artifact.metadata().version();
         Progress progress = new Progress(label, dataset.size(), showProgress);
-        Evaluation eval = Evaluation.run(new Dl4jEmotionClassifier(version, artifact.network(), recipe), dataset, batch,
+        Evaluation eval = Evaluation.run(new Dl4jEmotionClassifier(version, artifact.networks(), recipe), dataset, batch,
                 progress::update);
         progress.done();
         return new Scored(version, dataset, eval);

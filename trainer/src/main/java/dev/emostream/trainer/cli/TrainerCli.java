@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code trainer}: train, evaluate and predict on Kaggle FER2013 CSVs. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCli.Version.class,
         description = "Trains DL4J ResNets on Kaggle FER2013 CSVs and scores them.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class,
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, EnsembleCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TrainerCli {

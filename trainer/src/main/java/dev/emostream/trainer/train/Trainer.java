@@ -201,7 +201,8 @@ public final class Trainer {
         training.put("schedule", o.schedule());
         training.put("weightDecay", o.weightDecay());
         training.put("augment", o.augment() ? "random crop, flip, rotation +-" + o.rotationDegrees()
-                + " deg, scale +-" + o.scale() : "none");
+                + " deg, scale +-" + o.scale() + (o.erasing() > 0 ? ", random erasing p=" + o.erasing() : "") : "none");
+        training.put("labelSmoothing", o.labelSmoothing());
         training.put("classWeights", o.classWeights());
         training.put("trainingFaces", train.size());
         training.put("trainingData", train.name());
