@@ -6,8 +6,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * How many native threads ND4J spends on one forward pass, for the whole process.
  *
  * <p>Why serving limits it: this net's convolutions are small GEMMs, and splitting one batch over both cores of a
- * 2-core machine gains little (batch 1: 25 ms on two threads, 27 on one), while two batches on two networks, one
- * thread each, run side by side: 74 faces/s against 41 at batch 1, 91 against 71 at batch 32 (docs/BENCHMARKS.md).
+ * 2-core machine gains little, while two batches on two networks, one thread each, run side by side: with the oneDNN
+ * engine 328 faces/s against 150 at batch 1, 2,128 against 1,615 at batch 32 (docs/BENCHMARKS.md).
  * So the app runs one batch per core, each on one thread. Two settings are involved: OpenBLAS's
  * thread count (the GEMMs under convolution and dense layers) and libnd4j's own parallel loops
  * ({@code maxMasterThreads}); {@code OMP_NUM_THREADS} would do both, but only when set before the process starts.

@@ -2,6 +2,7 @@ package dev.emostream.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.emostream.model.Emotion;
+import dev.emostream.model.engine.OneDnnHelpers;
 import dev.emostream.model.preprocess.FacePreprocessor;
 import dev.emostream.model.preprocess.PreprocessingRecipe;
 import dev.emostream.trainer.data.Augmenter;
@@ -113,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
         result.put("crop", crop);
         result.put("batch", batch);
         result.put("workspaces", workspaces.toString());
-        result.put("nd4jBackend", Nd4j.getBackend().getClass().getSimpleName() + " " + System.getProperty("emostream.nd4j.build", "?"));
+        result.put("nd4jBackend", Nd4j.getBackend().getClass().getSimpleName() + " " + OneDnnHelpers.nativeBuild());
+        result.put("oneDnnHelpers", OneDnnHelpers.helpersOf(net).size() + " of " + net.getLayers().length + " layers");
         result.put("trainImagesPerSecondMedian", Math.round(trainIps * 10) / 10.0);
         result.put("trainSeconds", Math.round(trainSeconds * 10) / 10.0);
         result.put("inferImagesPerSecondMedian", Math.round(inferIps * 10) / 10.0);
