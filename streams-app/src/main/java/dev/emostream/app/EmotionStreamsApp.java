@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -25,6 +26,9 @@ import dev.emostream.app.config.AppConfig;
 import dev.emostream.app.dashboard.Dashboard;
 import dev.emostream.app.http.AppStatus;
 import dev.emostream.app.http.HttpApi;
+import dev.emostream.app.http.InputLag;
+import dev.emostream.app.http.StreamThreads;
+import dev.emostream.app.http.ThreadFailures;
 import dev.emostream.app.metrics.AppMetrics;
 import dev.emostream.app.metrics.JvmMeters;
 import dev.emostream.app.model.ModelHolder;
@@ -62,6 +66,7 @@ public final class EmotionStreamsApp implements AutoCloseable {
     private final JvmMeters jvmMeters = JvmMeters.bindTo(meters);
     /** Runs batches through the model: as many threads as batches a task may have in flight, one per core by default. */
     private final ExecutorService inference;
+    private final ThreadFailures threadFailures = new ThreadFailures();
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private ModelWatcher watcher;
@@ -109,6 +114,7 @@ public final class EmotionStreamsApp implements AutoCloseable {
             // Retriable failures (registry unreachable, a fenced producer) end here too: the uncommitted records
             // are read again by the replacement thread, so nothing is lost or dead-lettered by mistake.
             LOG.warn("stream thread failed, replacing it in {} ms: {}", REPLACE_BACKOFF.toMillis(), rootMessage(e));
+            threadFailures.failed(rootMessage(e));
             sleep(REPLACE_BACKOFF);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
@@ -179,7 +185,24 @@ public final class EmotionStreamsApp implements AutoCloseable {
                 }
                 return out;
             }
+
+            @Override
+            public InputLag inputLag() {
+                return InputLag.from(streams.metrics(), config.settings().inputPattern());
+            }
+
+            @Override
+            public StreamThreads streamThreads() {
+                int alive = (int) streams.metadataForLocalThreads().stream()
+                        .filter(t -> !t.threadState().equals("DEAD")).count();
+                return threadFailures.snapshot(alive, configuredThreads());
+            }
         };
+    }
+
+    private int configuredThreads() {
+        Object n = config.streamsProperties().get(StreamsConfig.NUM_STREAM_THREADS_CONFIG);
+        return n == null ? 1 : Integer.parseInt(n.toString().trim());
     }
 
     @Override

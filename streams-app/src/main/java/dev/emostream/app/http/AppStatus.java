@@ -21,4 +21,14 @@ public interface AppStatus {
      *         (starting, rebalancing)
      */
     List<AccuracyCounts> accuracy();
+
+    /** Consumer lag on the app's input partitions held by this instance. */
+    default InputLag inputLag() {
+        return InputLag.UNKNOWN;
+    }
+
+    /** Stream threads alive and configured, and how often one has failed and been replaced. */
+    default StreamThreads streamThreads() {
+        return StreamThreads.UNKNOWN;
+    }
 }

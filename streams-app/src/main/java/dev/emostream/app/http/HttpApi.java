@@ -29,7 +29,8 @@ import dev.emostream.model.Emotion;
  * The app's HTTP endpoints, on the JDK's own server (no framework for four GET routes):
  * <ul>
  *   <li>{@code /health}: readiness, 200 when Kafka Streams is RUNNING, else 503; the JSON also says whether the
- *       process is live, the Streams state and the model version</li>
+ *       process is live, the Streams state, the model version, the input lag and the stream threads (alive,
+ *       configured, failed and replaced), so an orchestrator can act on a lagging or crash-looping instance</li>
  *   <li>{@code /health/live}: liveness, 503 only once Streams has failed or stopped (a restart would help)</li>
  *   <li>{@code /accuracy}: the running accuracy snapshots held by this instance, JSON</li>
  *   <li>{@code /metrics}: Prometheus text</li>
@@ -125,6 +126,23 @@ public final class HttpApi implements AutoCloseable {
         body.put("ready", ready);
         body.put("state", state.name());
         body.put("modelVersion", status.modelVersion());
+        InputLag lag = status.inputLag();
+        Map<String, Object> lagBody = new LinkedHashMap<>();
+        // null, not -1, in JSON: "unknown" must not read as a number an alert could compare
+        lagBody.put("records", lag.partitions() == 0 ? null : lag.records());
+        lagBody.put("maxPartition", lag.partitions() == 0 ? null : lag.maxPartition());
+        lagBody.put("partitions", lag.partitions());
+        body.put("lag", lagBody);
+        StreamThreads threads = status.streamThreads();
+        Map<String, Object> threadsBody = new LinkedHashMap<>();
+        threadsBody.put("alive", threads.alive() < 0 ? null : threads.alive());
+        threadsBody.put("configured", threads.configured() < 0 ? null : threads.configured());
+        threadsBody.put("failed", threads.failed());
+        threadsBody.put("failedLastMinute", threads.failedLastMinute());
+        threadsBody.put("lastFailure", threads.lastFailure());
+        threadsBody.put("lastFailureTime", threads.lastFailureMs() < 0 ? null
+                : java.time.Instant.ofEpochMilli(threads.lastFailureMs()).toString());
+        body.put("streamThreads", threadsBody);
         send(exchange, (readiness ? ready : live) ? 200 : 503, "application/json", json(body));
     }
 

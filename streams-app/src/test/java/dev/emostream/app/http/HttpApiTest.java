@@ -28,6 +28,8 @@ class HttpApiTest {
 
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.RUNNING);
     private final AtomicReference<List<AccuracyCounts>> counts = new AtomicReference<>(List.of());
+    private final AtomicReference<InputLag> lag = new AtomicReference<>(InputLag.UNKNOWN);
+    private final AtomicReference<StreamThreads> threads = new AtomicReference<>(StreamThreads.UNKNOWN);
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final HttpClient client = HttpClient.newHttpClient();
     private HttpApi api;
@@ -51,6 +53,16 @@ class HttpApiTest {
                     throw new InvalidStateStoreException("rebalancing");
                 }
                 return counts.get();
+            }
+
+            @Override
+            public InputLag inputLag() {
+                return lag.get();
+            }
+
+            @Override
+            public StreamThreads streamThreads() {
+                return threads.get();
             }
         };
         api = new HttpApi("127.0.0.1", 0, status, meters::scrape).start();
@@ -91,6 +103,40 @@ class HttpApiTest {
         state.set(KafkaStreams.State.ERROR);
 
         assertThat(get("/health/live").statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    @DisplayName("/health reports the input lag: summed over partitions, the largest partition, how many")
+    void healthLag() throws Exception {
+        lag.set(new InputLag(155, 120, 3));
+
+        HttpResponse<String> r = get("/health");
+
+        assertThat(r.body()).contains("\"lag\" : {", "\"records\" : 155", "\"maxPartition\" : 120",
+                "\"partitions\" : 3");
+    }
+
+    @Test
+    @DisplayName("/health reports an unknown lag as null, not as a number")
+    void healthLagUnknown() throws Exception {
+        HttpResponse<String> r = get("/health");
+
+        assertThat(r.body()).contains("\"records\" : null", "\"maxPartition\" : null", "\"partitions\" : 0");
+    }
+
+    @Test
+    @DisplayName("/health reports failed and replaced stream threads, with the last cause, while still RUNNING")
+    void healthThreads() throws Exception {
+        threads.set(new StreamThreads(1, 2, 5, 3, "StreamsException caused by SchemaRegistryUnavailableException: down",
+                1_764_390_000_000L));
+
+        HttpResponse<String> r = get("/health");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"streamThreads\" : {", "\"alive\" : 1", "\"configured\" : 2",
+                "\"failed\" : 5", "\"failedLastMinute\" : 3",
+                "\"lastFailure\" : \"StreamsException caused by SchemaRegistryUnavailableException: down\"",
+                "\"lastFailureTime\" : \"2025-11-29T04:20:00Z\"");
     }
 
     @Test
