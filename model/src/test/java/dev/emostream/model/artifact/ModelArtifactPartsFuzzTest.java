@@ -140,17 +140,21 @@ class ModelArtifactPartsFuzzTest {
 
     @SuppressWarnings("unchecked")
     private static void overwrite(Object node, String[] path, Object value) {
+        // an earlier edit may have put a list where a map was, or the reverse: then the path leads nowhere
         for (int i = 0; i < path.length - 1; i++) {
             node = node instanceof Map<?, ?> map ? map.get(path[i])
-                    : node instanceof List<?> list && Integer.parseInt(path[i]) < list.size()
-                            ? list.get(Integer.parseInt(path[i])) : null;
+                    : node instanceof List<?> list && index(path[i]) < list.size() ? list.get(index(path[i])) : null;
         }
         String last = path[path.length - 1];
         if (node instanceof Map<?, ?> map) {
             ((Map<String, Object>) map).put(last, value);
-        } else if (node instanceof List<?> list && Integer.parseInt(last) < list.size()) {
-            ((List<Object>) list).set(Integer.parseInt(last), value);
+        } else if (node instanceof List<?> list && index(last) < list.size()) {
+            ((List<Object>) list).set(index(last), value);
         }
+    }
+
+    private static int index(String segment) {
+        return segment.chars().allMatch(Character::isDigit) ? Integer.parseInt(segment) : Integer.MAX_VALUE;
     }
 
     private static Object value(FuzzedDataProvider data) {
