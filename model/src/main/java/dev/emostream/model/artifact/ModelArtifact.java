@@ -148,6 +148,11 @@ public final class ModelArtifact {
             throw new ModelArtifactException("model artifact " + file + " does not exist");
         } catch (ZipException | java.io.EOFException e) {
             throw new ModelArtifactException("model artifact " + file + " is corrupt or truncated: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            // ZipInputStream throws this, not a ZipException, for an entry name that is not the UTF-8 its header
+            // flags declare (found by ModelArtifactFuzzTest, docs/FUZZING.md)
+            throw new ModelArtifactException("model artifact " + file + " is corrupt: unreadable zip entry name: "
+                    + e.getMessage(), e);
         } catch (IOException e) {
             throw new ModelArtifactException("cannot read model artifact " + file + ": " + e.getMessage(), e);
         }
@@ -203,6 +208,10 @@ public final class ModelArtifact {
             throw new ModelArtifactException("model artifact " + file + ": format " + m.formatVersion() + " with "
                     + (m.members() == null ? "no" : m.members().size()) + " members; members belong to format "
                     + ModelMetadata.ENSEMBLE_FORMAT_VERSION + " only");
+        }
+        if (m.members() != null && m.members().contains(null)) {
+            throw new ModelArtifactException("model artifact " + file + ": member " + m.members().indexOf(null)
+                    + " of the ensemble is null in " + METADATA_ENTRY);
         }
         if (m.version() == null || m.version().isBlank()) {
             throw new ModelArtifactException("model artifact " + file + " has no version in " + METADATA_ENTRY);

@@ -43,7 +43,11 @@ class RequestLimitsFuzzTest {
         for (int i = 0; i < n; i++) {
             String name = data.pickValue(List.of("Content-Length", "content-length", "Transfer-Encoding", "Host",
                     "Accept", "Expect"));
-            headers.add(name, data.consumeString(40));
+            try {
+                headers.add(name, data.consumeString(40));
+            } catch (IllegalArgumentException notAHeaderValue) {
+                // CR or LF in a value: the JDK's Headers refuse it, so its parser can never hand a filter one
+            }
         }
         FakeExchange exchange = new FakeExchange(target, headers);
         AtomicBoolean handled = new AtomicBoolean();

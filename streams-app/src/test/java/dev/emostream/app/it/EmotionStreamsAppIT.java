@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -137,6 +138,13 @@ class EmotionStreamsAppIT {
             assertThat(accuracy.statusCode()).isEqualTo(200);
             assertThat(accuracy.body()).contains("\"scope\" : \"source:cam-a\"", "\"scope\" : \"source:cam-b\"");
             assertThat(app.metrics().classifiedCount()).isEqualTo(FACES);
+
+            // /health reads the lag from the consumers' own metrics: everything read, both input partitions at 0
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                            + app.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .contains("\"records\" : 0,", "\"maxPartition\" : 0,", "\"partitions\" : 2",
+                            "\"alive\" : 1", "\"configured\" : 1", "\"failed\" : 0"));
         }
     }
 
