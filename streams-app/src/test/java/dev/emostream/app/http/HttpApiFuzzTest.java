@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.slf4j.LoggerFactory;
@@ -43,22 +42,8 @@ class HttpApiFuzzTest {
         Logger logger = (Logger) LoggerFactory.getLogger(HttpApi.class);
         WARNINGS.start();
         logger.addAppender(WARNINGS);
-        api = new HttpApi("127.0.0.1", 0, new AppStatus() {
-            @Override
-            public KafkaStreams.State state() {
-                return KafkaStreams.State.RUNNING;
-            }
-
-            @Override
-            public String modelVersion() {
-                return "m1";
-            }
-
-            @Override
-            public List<AccuracyCounts> accuracy() {
-                return List.of(new AccuracyCounts("m1", "all", 4, 3, 2, new long[49]));
-            }
-        }, () -> "# no meters\n").start();
+        AppStatus status = new RunningStatus(List.of(new AccuracyCounts("m1", "all", 4, 3, 2, new long[49])));
+        api = new HttpApi("127.0.0.1", 0, status, () -> "# no meters\n").start();
     }
 
     @AfterAll

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -19,36 +18,16 @@ import org.junit.jupiter.api.Test;
 
 import dev.emostream.app.config.AppConfig;
 import dev.emostream.app.config.ConfigLoader;
-import dev.emostream.app.topology.AccuracyCounts;
 
 @DisplayName("HttpApi limits (what a hostile or careless client can send)")
 class HttpApiLimitsTest {
 
     private HttpApi api;
 
-    private static AppStatus status() {
-        return new AppStatus() {
-            @Override
-            public KafkaStreams.State state() {
-                return KafkaStreams.State.RUNNING;
-            }
-
-            @Override
-            public String modelVersion() {
-                return "m1";
-            }
-
-            @Override
-            public List<AccuracyCounts> accuracy() {
-                return List.of();
-            }
-        };
-    }
-
     @BeforeEach
     void start() throws Exception {
         AppConfig defaults = ConfigLoader.load(null, Map.of(), List.of("http.port=0"));
-        api = new HttpApi(defaults.httpHost(), defaults.httpPort(), status(), () -> "").start();
+        api = new HttpApi(defaults.httpHost(), defaults.httpPort(), new RunningStatus(List.of()), () -> "").start();
     }
 
     @AfterEach
@@ -117,5 +96,12 @@ class HttpApiLimitsTest {
                 .isEqualTo(413);
         assertThat(status("DELETE /health HTTP/1.1\r\nHost: localhost\r\n\r\n")).as("no body: method check")
                 .isEqualTo(405);
+    }
+
+    @Test
+    @DisplayName("a second Content-Length declares a body too, after one of 0 (RequestLimitsFuzzTest's finding)")
+    void secondContentLength() throws Exception {
+        assertThat(status("GET /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\n"
+                + "hello")).isEqualTo(413);
     }
 }
