@@ -32,7 +32,7 @@ final class RequestLimits extends Filter {
         // every Content-Length, not the first: "0" then "7" declares a body too, and a proxy in front may frame the
         // request by the other one (found by RequestLimitsFuzzTest, docs/FUZZING.md)
         boolean declaresLength = exchange.getRequestHeaders().getOrDefault("Content-Length", List.of()).stream()
-                .anyMatch(length -> !length.trim().equals("0"));
+                .anyMatch(value -> !value.trim().equals("0"));
         boolean chunked = exchange.getRequestHeaders().containsKey("Transfer-Encoding");
         if (chunked || declaresLength) {
             refuse(exchange, 413, "request bodies are not accepted");
