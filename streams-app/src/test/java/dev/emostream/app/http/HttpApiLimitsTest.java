@@ -99,9 +99,10 @@ class HttpApiLimitsTest {
     }
 
     @Test
-    @DisplayName("a second Content-Length declares a body too, after one of 0 (RequestLimitsFuzzTest's finding)")
+    @DisplayName("a second Content-Length after one of 0 is refused, not served (RequestLimitsFuzzTest's finding)")
     void secondContentLength() throws Exception {
+        // JDK 17.0.15's server answers 400 itself to differing values; RequestLimits (413) holds where it does not
         assertThat(status("GET /health HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\n"
-                + "hello")).isEqualTo(413);
+                + "hello")).isIn(400, 413);
     }
 }
