@@ -30,7 +30,8 @@ final class RequestLimits extends Filter {
             return;
         }
         // every Content-Length, not the first: "0" then "7" declares a body too (found by RequestLimitsFuzzTest,
-        // docs/FUZZING.md; JDK 17.0.15's server answers 400 to differing values itself, but the filter must not rely on it)
+        // docs/FUZZING.md; JDK 17.0.15's server answers 400 to differing values itself, but the filter must not
+        // rely on the server it is mounted on)
         boolean declaresLength = exchange.getRequestHeaders().getOrDefault("Content-Length", List.of()).stream()
                 .anyMatch(value -> !value.trim().equals("0"));
         boolean chunked = exchange.getRequestHeaders().containsKey("Transfer-Encoding");
