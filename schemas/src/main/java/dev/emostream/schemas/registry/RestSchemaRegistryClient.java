@@ -290,8 +290,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     private void requireOk(Response r, String what) {
         if (r.status() / 100 != 2) {
-            String hint = r.status() == 404 && r.errorCode() == 0
-                    ? " (a 404 without a registry error code: is " + URL_KEY + " the base of the Confluent API? "
+            String hint = r.status() == 404 && !r.isNotFound(SUBJECT_NOT_FOUND, VERSION_NOT_FOUND, SCHEMA_NOT_FOUND)
+                    ? " (a 404 without a registry error code 4040x: is " + URL_KEY + " the base of the Confluent API? "
                             + "Apicurio serves it under /apis/ccompat/v7)"
                     : "";
             throw new SchemaRegistryException("cannot " + what + ": " + r.url() + " answered HTTP " + r.status()
