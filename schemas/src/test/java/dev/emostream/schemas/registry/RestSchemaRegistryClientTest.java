@@ -306,15 +306,20 @@ class RestSchemaRegistryClientTest {
                 .hasMessageContaining("schema id 4");
     }
 
+    /** A record schema whose field is the enum {@code x.Mood}, defined in subject "mood" version 3. */
+    private void answerRecordReferencingMoodVersion3() throws IOException {
+        String record = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"x\",\"fields\":[{\"name\":\"m\",\"type\":\"x.Mood\"}]}";
+        answer(200, new ObjectMapper().writeValueAsString(Map.of("schema", record,
+                "references", List.of(Map.of("name", "x.Mood", "subject", "mood", "version", 3)))));
+    }
+
     @Test
     @DisplayName("references are fetched from /subjects/{subject}/versions/{version} and parsed before the schema")
     void resolvesReferences() throws IOException {
-        ObjectMapper json = new ObjectMapper();
         String enumSchema = "{\"type\":\"enum\",\"name\":\"Mood\",\"namespace\":\"x\",\"symbols\":[\"A\",\"B\"]}";
-        String record = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"x\",\"fields\":[{\"name\":\"m\",\"type\":\"x.Mood\"}]}";
-        answer(200, json.writeValueAsString(Map.of("schema", record,
-                "references", List.of(Map.of("name", "x.Mood", "subject", "mood", "version", 3)))));
-        answer(200, json.writeValueAsString(Map.of("id", 2, "version", 3, "subject", "mood", "schema", enumSchema)));
+        answerRecordReferencingMoodVersion3();
+        answer(200, new ObjectMapper().writeValueAsString(Map.of("id", 2, "version", 3, "subject", "mood",
+                "schema", enumSchema)));
 
         org.apache.avro.Schema schema = client().schemaById(9);
 
@@ -325,9 +330,7 @@ class RestSchemaRegistryClientTest {
     @Test
     @DisplayName("a reference the registry does not have is UnresolvedSchemaReferenceException (bad data)")
     void unresolvedReference() throws IOException {
-        String record = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"x\",\"fields\":[{\"name\":\"m\",\"type\":\"x.Mood\"}]}";
-        answer(200, new ObjectMapper().writeValueAsString(Map.of("schema", record,
-                "references", List.of(Map.of("name", "x.Mood", "subject", "mood", "version", 3)))));
+        answerRecordReferencingMoodVersion3();
         answer(404, "{\"error_code\":40402,\"message\":\"Version 3 not found.\"}");
         assertThatThrownBy(() -> client().schemaById(9))
                 .isInstanceOfSatisfying(UnresolvedSchemaReferenceException.class, e -> {

@@ -1,7 +1,6 @@
 package dev.emostream.app.testing;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -95,26 +94,16 @@ public final class RegistryGate implements AutoCloseable {
                 }
             }
             HttpResponse<byte[]> response = http.send(forward.build(), HttpResponse.BodyHandlers.ofByteArray());
-            response.headers().firstValue("Content-Type")
-                    .ifPresent(type -> exchange.getResponseHeaders().set("Content-Type", type));
-            send(exchange, response.statusCode(), response.body());
+            HttpExchanges.respond(exchange, response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse("application/json"), response.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
     private static void answer(HttpExchange exchange, int status, String json) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
-        send(exchange, status, json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+        HttpExchanges.respond(exchange, status, "application/vnd.schemaregistry.v1+json",
+                json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
