@@ -4,8 +4,8 @@ import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.artifact.ModelLocator;
 import dev.emostream.model.inference.Dl4jEmotionClassifier;
 import dev.emostream.model.inference.EmotionPrediction;
-import dev.emostream.model.TestData;
 import dev.emostream.model.csv.Fer2013CsvReader;
+import dev.emostream.model.csv.Fer2013Files;
 import dev.emostream.model.csv.Fer2013Row;
 import dev.emostream.model.face.FaceImage;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -32,7 +32,7 @@ class HelperPathCheckTest {
     @BeforeAll
     static void load() throws Exception {
         shipped = ModelArtifact.load(ModelLocator.resolve(Path.of("../models")));
-        try (Fer2013CsvReader csv = Fer2013CsvReader.open(TestData.fer2013("public_test.csv.gz"))) {
+        try (Fer2013CsvReader csv = Fer2013CsvReader.open(Fer2013Files.find().sample(Fer2013Files.PUBLIC_TEST_SAMPLE))) {
             while (faces.size() < 512) {
                 faces.add(csv.next().orElseThrow());
             }
