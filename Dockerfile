@@ -23,6 +23,8 @@ COPY streams-app/target/lib/ /app/lib/
 COPY streams-app/target/streams-app-*.jar /app/
 USER emostream
 # the settings of bin/streams-app (the GC pause goal: docs/BENCHMARKS.md)
+# one single-threaded batch per core: oneDNN's OpenMP pool is sized before start (bin/streams-app)
+ENV OMP_NUM_THREADS=1
 ENV JAVA_OPTS="-Xmx2g -XX:MaxGCPauseMillis=20 -Dorg.bytedeco.javacpp.maxbytes=4G -Dorg.bytedeco.javacpp.maxphysicalbytes=8G"
 EXPOSE 8080
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -cp \"$(ls /app/streams-app-*.jar | grep -v -- '-sources\\|-tests' | head -1):/app/lib/*\" dev.emostream.app.cli.StreamsAppCli \"$@\"", "streams-app"]

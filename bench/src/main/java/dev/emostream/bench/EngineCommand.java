@@ -18,7 +18,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import dev.emostream.app.config.AppConfig;
-import dev.emostream.model.Emotion;
 import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.csv.Fer2013Row;
 import dev.emostream.model.engine.HelperPathCheck;
@@ -27,7 +26,6 @@ import dev.emostream.model.face.FaceImage;
 import dev.emostream.model.inference.Dl4jEmotionClassifier;
 import dev.emostream.model.inference.EmotionPrediction;
 import dev.emostream.model.inference.NativeThreads;
-import dev.emostream.model.preprocess.FacePreprocessor;
 import dev.emostream.model.preprocess.PreprocessingRecipe;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,7 +72,7 @@ final class EngineCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "sgemm 2048: %.1f GFLOPS%n", sgemm);
         double forwardFlops = forwardFlops(artifact.networks().get(0), recipe.cropSize());
 
-        DataSet batch = batch(faces, recipe, trainBatch);
+        DataSet batch = HelperPathCheck.batch(faces.subList(0, Math.min(trainBatch, faces.size())), recipe);
         double[][] train = trainImagesPerSecond(artifact, batch);
         System.err.printf(Locale.ROOT, "training img/s: built-in %.1f, helpers %.1f%n", Results.median(train[0]),
                 Results.median(train[1]));
@@ -153,20 +151,6 @@ final class EngineCommand implements Callable<Integer> {
             }
         }
         return flops;
-    }
-
-    private DataSet batch(List<Fer2013Row> faces, PreprocessingRecipe recipe, int n) {
-        FacePreprocessor pre = new FacePreprocessor(recipe);
-        int len = recipe.inputLength();
-        float[] x = new float[n * len];
-        float[] y = new float[n * Emotion.COUNT];
-        for (int i = 0; i < n; i++) {
-            Fer2013Row row = faces.get(i % faces.size());
-            pre.writeInput(row.face(), x, i * len);
-            y[i * Emotion.COUNT + row.label().ordinal()] = 1;
-        }
-        int crop = recipe.cropSize();
-        return new DataSet(Nd4j.create(x, new long[]{n, 1, crop, crop}, 'c'), Nd4j.create(y, new long[]{n, Emotion.COUNT}, 'c'));
     }
 
     /** [built-in, helpers]: images/s of each timed step; the paths alternate round by round. */

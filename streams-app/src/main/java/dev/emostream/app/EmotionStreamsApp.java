@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,9 +40,8 @@ import dev.emostream.app.topology.AccuracyCounts;
 import dev.emostream.app.topology.EmotionTopology;
 import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.inference.NativeThreads;
-import dev.emostream.schemas.registry.RestSchemaRegistryClient;
 import dev.emostream.schemas.registry.SchemaRegistryClient;
-import dev.emostream.schemas.registry.SchemaRegistryClientConfig;
+import dev.emostream.schemas.registry.SchemaRegistryClients;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -56,6 +56,8 @@ public final class EmotionStreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmotionStreamsApp.class);
     /** Pause before a failed stream thread is replaced, so an unreachable registry is not hammered. */
     private static final Duration REPLACE_BACKOFF = Duration.ofSeconds(1);
+    /** A failure this long after the previous one of the same kind starts a new count of replacements. */
+    private static final Duration SAME_FAILURE_WINDOW = Duration.ofMinutes(10);
 
     private final AppConfig config;
     private final ModelHolder models;
@@ -73,6 +75,8 @@ public final class EmotionStreamsApp implements AutoCloseable {
     private HttpApi http;
     private Dashboard dashboard;
     private boolean closed;
+    /** Why the app is stopping on its own (a permanent error), for /health and the exit message. */
+    private volatile String stopReason;
     private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
 
     private EmotionStreamsApp(AppConfig config, ServingModel initial, SchemaRegistryClient registry) {
@@ -97,25 +101,35 @@ public final class EmotionStreamsApp implements AutoCloseable {
         NativeThreads.perForwardPass(config.nativeThreads());
         ServingModel model = ModelLoader.load(config.modelPath());
         LOG.info("serving model {} from {}", model.version(), model.origin());
-        SchemaRegistryClient registry = new RestSchemaRegistryClient(
-                SchemaRegistryClientConfig.fromProperties(config.registryProperties()));
+        SchemaRegistryClient registry = SchemaRegistryClients.fromProperties(config.registryProperties());
         return new EmotionStreamsApp(config, model, registry);
     }
 
     public Topology topology() {
-        return EmotionTopology.build(config.settings(), models, registry, metrics, inference);
+        return EmotionTopology.build(config.settings(), models, registry, config.registryProperties(), metrics, inference);
     }
 
     public synchronized EmotionStreamsApp start() throws IOException {
         Topology topology = topology();
         LOG.debug("topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, config.streamsProperties());
+        StreamThreadFailurePolicy failures = new StreamThreadFailurePolicy(config.maxThreadReplacements(),
+                SAME_FAILURE_WINDOW, REPLACE_BACKOFF);
         streams.setUncaughtExceptionHandler(e -> {
-            // Retriable failures (registry unreachable, a fenced producer) end here too: the uncommitted records
+            StreamThreadFailurePolicy.Decision decision;
+            synchronized (failures) {
+                decision = failures.onFailure(e, System.currentTimeMillis());
+            }
+            threadFailures.failed(decision.reason());
+            if (decision.stop()) {
+                stopReason = decision.reason();
+                LOG.error("stopping the app: {}", decision.reason());
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            // Transient failures (registry unreachable, a fenced producer) end here too: the uncommitted records
             // are read again by the replacement thread, so nothing is lost or dead-lettered by mistake.
-            LOG.warn("stream thread failed, replacing it in {} ms: {}", REPLACE_BACKOFF.toMillis(), rootMessage(e));
-            threadFailures.failed(rootMessage(e));
-            sleep(REPLACE_BACKOFF);
+            LOG.warn("stream thread failed, replacing it in {} ms: {}", decision.pause().toMillis(), decision.reason());
+            sleep(decision.pause());
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> {
@@ -154,6 +168,11 @@ public final class EmotionStreamsApp implements AutoCloseable {
         return models;
     }
 
+    /** Why the app stopped itself (a permanent error), once it has decided to. */
+    public Optional<String> stopReason() {
+        return Optional.ofNullable(stopReason);
+    }
+
     public AppMetrics metrics() {
         return metrics;
     }
@@ -173,6 +192,11 @@ public final class EmotionStreamsApp implements AutoCloseable {
             @Override
             public String modelVersion() {
                 return models.current().version();
+            }
+
+            @Override
+            public Optional<String> stopReason() {
+                return EmotionStreamsApp.this.stopReason();
             }
 
             @Override
@@ -234,14 +258,6 @@ public final class EmotionStreamsApp implements AutoCloseable {
         }
         jvmMeters.close();
         meters.close();
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? e.toString() : e.getClass().getSimpleName() + " caused by " + t;
     }
 
     private static void sleep(Duration d) {

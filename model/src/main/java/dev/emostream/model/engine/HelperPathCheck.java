@@ -1,11 +1,16 @@
 package dev.emostream.model.engine;
 
+import dev.emostream.model.Emotion;
+import dev.emostream.model.csv.Fer2013Row;
+import dev.emostream.model.preprocess.FacePreprocessor;
+import dev.emostream.model.preprocess.PreprocessingRecipe;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -48,6 +53,22 @@ public final class HelperPathCheck {
         double repeat = worst(new TreeMap<>(), "", helperGradients, gradients(helper, batch));
         double statistics = worst(perArray, "running ", statisticsStep(builtIn, batch), statisticsStep(helper, batch));
         return new Result(inference, training, gradients, statistics, repeat, perArray);
+    }
+
+    /** Labeled rows as one training batch, preprocessed as served (centered crop), labels one-hot. */
+    public static DataSet batch(List<Fer2013Row> rows, PreprocessingRecipe recipe) {
+        FacePreprocessor pre = new FacePreprocessor(recipe);
+        int n = rows.size();
+        int len = recipe.inputLength();
+        float[] x = new float[n * len];
+        float[] y = new float[n * Emotion.COUNT];
+        for (int i = 0; i < n; i++) {
+            pre.writeInput(rows.get(i).face(), x, i * len);
+            y[i * Emotion.COUNT + rows.get(i).label().code()] = 1;
+        }
+        int crop = recipe.cropSize();
+        return new DataSet(Nd4j.create(x, new long[]{n, 1, crop, crop}, 'c'),
+                Nd4j.create(y, new long[]{n, Emotion.COUNT}, 'c'));
     }
 
     /** max |a - b| / max |a|, 0 when both are all zero. */

@@ -1,7 +1,6 @@
 package dev.emostream.model.csv;
 
 import dev.emostream.model.Emotion;
-import dev.emostream.model.TestData;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -9,31 +8,51 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class Fer2013CsvReaderTest {
 
     private static final String PIXELS = "7 ".repeat(2303) + "255";
 
     @Test
-    @DisplayName("reads the public test split: 3,589 faces with the class counts of its README")
+    @DisplayName("reads the full public test split: 3,589 faces with the class counts of its README")
     void readsPublicTest() throws IOException {
+        Fer2013Files data = Fer2013Files.find();
+        Optional<Path> publicTest = data.full(Fer2013Files.PUBLIC_TEST);
+        assumeTrue(publicTest.isPresent(), () -> data.missing(Fer2013Files.PUBLIC_TEST));
+        assertThat(classCounts(publicTest.get(), 3589)).containsExactly(467, 56, 496, 895, 653, 415, 607);
+    }
+
+    @Test
+    @DisplayName("reads the bundled sample: 1,600 training and 800 test faces with the class counts of its README")
+    void readsSample() throws IOException {
+        Fer2013Files data = Fer2013Files.find();
+        assertThat(classCounts(data.sample(Fer2013Files.TRAIN_SAMPLE), 1600))
+                .containsExactly(223, 24, 228, 402, 269, 177, 277);
+        assertThat(classCounts(data.sample(Fer2013Files.PUBLIC_TEST_SAMPLE), 800))
+                .containsExactly(104, 12, 111, 199, 146, 93, 135);
+    }
+
+    /** Faces per class of a labeled id,emotion,pixels file, checking its row count and that no row is malformed. */
+    private static int[] classCounts(Path csv, long expectedRows) throws IOException {
         int[] counts = new int[Emotion.COUNT];
-        long rows;
-        try (Fer2013CsvReader reader = Fer2013CsvReader.open(TestData.fer2013("public_test.csv.gz"))) {
+        try (Fer2013CsvReader reader = Fer2013CsvReader.open(csv)) {
             assertThat(reader.hasIds()).isTrue();
             assertThat(reader.hasLabels()).isTrue();
-            rows = reader.forEach(r -> counts[r.label().code()]++, e -> {
+            long rows = reader.forEach(r -> counts[r.label().code()]++, e -> {
                 throw e;
             });
+            assertThat(rows).as("rows of %s", csv).isEqualTo(expectedRows);
         }
-        assertThat(rows).isEqualTo(3589);
-        assertThat(counts).containsExactly(467, 56, 496, 895, 653, 415, 607);
+        return counts;
     }
 
     @Test

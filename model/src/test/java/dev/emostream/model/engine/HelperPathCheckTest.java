@@ -1,15 +1,13 @@
 package dev.emostream.model.engine;
 
-import dev.emostream.model.Emotion;
 import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.artifact.ModelLocator;
 import dev.emostream.model.inference.Dl4jEmotionClassifier;
 import dev.emostream.model.inference.EmotionPrediction;
-import dev.emostream.model.TestData;
 import dev.emostream.model.csv.Fer2013CsvReader;
+import dev.emostream.model.csv.Fer2013Files;
 import dev.emostream.model.csv.Fer2013Row;
 import dev.emostream.model.face.FaceImage;
-import dev.emostream.model.preprocess.FacePreprocessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -34,7 +32,7 @@ class HelperPathCheckTest {
     @BeforeAll
     static void load() throws Exception {
         shipped = ModelArtifact.load(ModelLocator.resolve(Path.of("../models")));
-        try (Fer2013CsvReader csv = Fer2013CsvReader.open(TestData.fer2013("public_test.csv.gz"))) {
+        try (Fer2013CsvReader csv = Fer2013CsvReader.open(Fer2013Files.find().sample(Fer2013Files.PUBLIC_TEST_SAMPLE))) {
             while (faces.size() < 512) {
                 faces.add(csv.next().orElseThrow());
             }
@@ -92,15 +90,6 @@ class HelperPathCheckTest {
     }
 
     private static DataSet batch(int n) {
-        int crop = shipped.metadata().preprocessing().cropSize();
-        FacePreprocessor pre = new FacePreprocessor(shipped.metadata().preprocessing());
-        int len = crop * crop;
-        float[] x = new float[n * len];
-        float[] y = new float[n * Emotion.COUNT];
-        for (int i = 0; i < n; i++) {
-            pre.writeInput(faces.get(i).face(), x, i * len);
-            y[i * Emotion.COUNT + faces.get(i).label().ordinal()] = 1;
-        }
-        return new DataSet(Nd4j.create(x, new long[]{n, 1, crop, crop}, 'c'), Nd4j.create(y, new long[]{n, Emotion.COUNT}, 'c'));
+        return HelperPathCheck.batch(faces.subList(0, n), shipped.metadata().preprocessing());
     }
 }

@@ -75,6 +75,17 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     }
 
     @Override
+    public synchronized RegisteredSchema latestVersion(String subject) {
+        enter();
+        List<Schema> versions = versionsBySubject.getOrDefault(subject, List.of());
+        if (versions.isEmpty()) {
+            throw new SchemaRegistryException("subject " + subject + " has no version (in-memory registry)", 404, 40401);
+        }
+        Schema latest = versions.get(versions.size() - 1);
+        return new RegisteredSchema(subject, idsBySchema.get(latest), versions.size(), latest);
+    }
+
+    @Override
     public synchronized void setCompatibility(String subject, CompatibilityLevel level) {
         enter();
         levels.put(subject, level);

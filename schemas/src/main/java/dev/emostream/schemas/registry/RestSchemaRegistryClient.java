@@ -10,12 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
@@ -38,8 +41,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * (schema ids are immutable in both registries), so a serde asks the registry once per schema.
  *
  * <p>Connection failures, timeouts and 5xx/408/429 answers are retried with exponential backoff, then
- * reported as {@link SchemaRegistryUnavailableException}. When several URLs are configured, retries move on
- * to the next one.
+ * reported as {@link SchemaRegistryUnavailableException}. With several URLs, every attempt tries each of them in
+ * turn, starting from the one that answered last (sticky failover), so {@code max.retries=0} still reaches a
+ * second registry when the first is down.
+ *
+ * <p>A 404 counts as "not found" only with Confluent's error code (40401 subject, 40402 version, 40403 schema);
+ * a 404 without one comes from something that is not the registry API (a wrong base path, a proxy) and is a
+ * {@link SchemaRegistryException}, so a misconfigured URL never makes good records look unknown.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -49,6 +57,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     // Confluent error codes (io.confluent.kafka.schemaregistry.rest.exceptions.Errors)
     private static final int SUBJECT_NOT_FOUND = 40401;
     private static final int VERSION_NOT_FOUND = 40402;
+    private static final int SCHEMA_NOT_FOUND = 40403;
+    /** References nested deeper than this are refused: a cycle, or a schema nobody should write. */
+    private static final int MAX_REFERENCE_DEPTH = 32;
+    private static final String URL_KEY = SchemaRegistryClientConfig.URL;
 
     private final SchemaRegistryClientConfig config;
     private final HttpClient http;
@@ -57,6 +69,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final AtomicBoolean cacheFullWarned = new AtomicBoolean();
+    /** Index of the base URL that answered last: the next request starts there. */
+    private final AtomicInteger currentUrl = new AtomicInteger();
 
     public RestSchemaRegistryClient(String baseUrl) {
         this(SchemaRegistryClientConfig.builder(baseUrl).build());
@@ -70,8 +84,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 .connectTimeout(config.connectTimeout());
         config.sslContext().ifPresent(builder::sslContext);
         this.http = builder.build();
-        this.authorization = config.basicAuthUserInfo()
-                .map(info -> "Basic " + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)))
+        this.authorization = config.bearerToken().map(token -> "Bearer " + token)
+                .or(() -> config.basicAuthUserInfo().map(info ->
+                        "Basic " + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8))))
                 .orElse(null);
     }
 
@@ -106,7 +121,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             return OptionalInt.of(cached);
         }
         Response r = send("POST", "/subjects/" + segment(subject), schemaBody(schema));
-        if (r.status() == 404) {
+        if (r.isNotFound(SUBJECT_NOT_FOUND, SCHEMA_NOT_FOUND)) {
             return OptionalInt.empty();
         }
         requireOk(r, "look up a schema under subject " + subject);
@@ -125,29 +140,96 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             return cached;
         }
         Response r = send("GET", "/schemas/ids/" + id, null);
-        if (r.status() == 404) {
+        if (r.isNotFound(SCHEMA_NOT_FOUND)) {
             throw new UnknownSchemaIdException(id, r.url(), r.message());
         }
+        if (r.isNotFound(SUBJECT_NOT_FOUND, VERSION_NOT_FOUND)) {
+            // Apicurio resolves references itself and answers this when a referenced subject version is gone
+            throw new UnresolvedSchemaReferenceException(id, "schema id " + id + " at " + r.url()
+                    + " references a schema the registry does not have: " + r.message());
+        }
         requireOk(r, "fetch schema id " + id);
+        String what = "schema id " + id + " at " + r.url();
         String type = r.body().path("schemaType").asText("AVRO");
         if (!"AVRO".equalsIgnoreCase(type)) {
-            throw new SchemaRegistryException("schema id " + id + " at " + r.url() + " is a " + type
-                    + " schema, not Avro", r.status(), 0);
+            throw new UnsupportedSchemaException(id, type, what + " is a " + type + " schema, not Avro");
         }
-        String text = r.body().path("schema").asText(null);
-        if (text == null) {
-            throw new SchemaRegistryException("schema id " + id + " at " + r.url() + ": response has no schema: "
-                    + r.rawBody(), r.status(), 0);
-        }
-        Schema schema;
-        try {
-            schema = new Schema.Parser().parse(text);
-        } catch (SchemaParseException e) {
-            throw new SchemaRegistryException("schema id " + id + " at " + r.url() + " is not valid Avro: "
-                    + e.getMessage(), r.status(), 0);
-        }
+        Schema schema = parse(id, what, r.body(), new Schema.Parser(), new HashSet<>(), 0);
         Schema previous = schemasById.putIfAbsent(id, schema);
         return previous != null ? previous : schema;
+    }
+
+    @Override
+    public RegisteredSchema latestVersion(String subject) {
+        Response r = send("GET", "/subjects/" + segment(subject) + "/versions/latest", null);
+        if (r.isNotFound(SUBJECT_NOT_FOUND, VERSION_NOT_FOUND)) {
+            throw new SchemaRegistryException("subject " + subject + " has no version at " + r.url() + ": "
+                    + r.message(), r.status(), r.errorCode());
+        }
+        requireOk(r, "fetch the latest version of subject " + subject);
+        int id = r.body().path("id").asInt(-1);
+        String type = r.body().path("schemaType").asText("AVRO");
+        if (id < 0 || !"AVRO".equalsIgnoreCase(type)) {
+            throw new SchemaRegistryException("the latest version of subject " + subject + " at " + r.url()
+                    + " is not an Avro schema with an id: " + r.rawBody(), r.status(), 0);
+        }
+        Schema schema = schemasById.get(id);
+        if (schema == null) {
+            try {
+                schema = parse(id, "subject " + subject + " at " + r.url(), r.body(), new Schema.Parser(),
+                        new HashSet<>(), 0);
+            } catch (UnsupportedSchemaException | UnresolvedSchemaReferenceException e) {
+                // our own subject: what is registered there is a setup problem, not a record's
+                throw new SchemaRegistryException(e.getMessage(), r.status(), 0);
+            }
+            schemasById.putIfAbsent(id, schema);
+        }
+        return new RegisteredSchema(subject, id, r.body().path("version").asInt(), schema);
+    }
+
+    /**
+     * Parses a schema answer ({@code schema} and optional {@code references}) into {@code parser}, the referenced
+     * schemas first (depth first, each subject version once), as Confluent's client does: the named types they
+     * define are then known when the referring schema is parsed.
+     */
+    private Schema parse(int id, String what, JsonNode answer, Schema.Parser parser, Set<String> resolved, int depth) {
+        if (depth > MAX_REFERENCE_DEPTH) {
+            throw new UnresolvedSchemaReferenceException(id, what + ": references nested deeper than "
+                    + MAX_REFERENCE_DEPTH + " (a cycle?)");
+        }
+        for (JsonNode ref : answer.path("references")) {
+            String subject = ref.path("subject").asText("");
+            String version = ref.path("version").asText("");
+            if (!resolved.add(subject + "/" + version)) {
+                continue;
+            }
+            Response r = send("GET", "/subjects/" + segment(subject) + "/versions/" + segment(version), null);
+            if (r.isNotFound(SUBJECT_NOT_FOUND, VERSION_NOT_FOUND)) {
+                throw new UnresolvedSchemaReferenceException(id, what + " references " + ref.path("name").asText("?")
+                        + " (subject " + subject + " version " + version + "), which " + r.url() + " does not have: "
+                        + r.message());
+            }
+            requireOk(r, "fetch schema reference " + subject + " version " + version + " of schema id " + id);
+            String type = r.body().path("schemaType").asText("AVRO");
+            if (!"AVRO".equalsIgnoreCase(type)) {
+                throw new UnresolvedSchemaReferenceException(id, what + " references a " + type + " schema (subject "
+                        + subject + " version " + version + ")");
+            }
+            parse(id, what, r.body(), parser, resolved, depth + 1);
+        }
+        String text = answer.path("schema").asText(null);
+        if (text == null) {
+            throw new SchemaRegistryException(what + ": response has no schema: " + answer, 200, 0);
+        }
+        try {
+            return parser.parse(text);
+        } catch (SchemaParseException e) {
+            if (depth == 0 && answer.path("references").isEmpty()) {
+                throw new UnsupportedSchemaException(id, "AVRO", what + " is not a valid Avro schema: " + e.getMessage());
+            }
+            throw new UnresolvedSchemaReferenceException(id, what + " does not parse with its references: "
+                    + e.getMessage());
+        }
     }
 
     @Override
@@ -161,7 +243,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     public CompatibilityResult testCompatibility(String subject, Schema schema) {
         Response r = send("POST", "/compatibility/subjects/" + segment(subject) + "/versions/latest?verbose=true",
                 schemaBody(schema));
-        if (r.status() == 404 && (r.errorCode() == SUBJECT_NOT_FOUND || r.errorCode() == VERSION_NOT_FOUND)) {
+        if (r.isNotFound(SUBJECT_NOT_FOUND, VERSION_NOT_FOUND)) {
             return CompatibilityResult.ok();
         }
         requireOk(r, "test compatibility under subject " + subject);
@@ -208,8 +290,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
     private void requireOk(Response r, String what) {
         if (r.status() / 100 != 2) {
+            String hint = r.status() == 404 && !r.isNotFound(SUBJECT_NOT_FOUND, VERSION_NOT_FOUND, SCHEMA_NOT_FOUND)
+                    ? " (a 404 without a registry error code 4040x: is " + URL_KEY + " the base of the Confluent API? "
+                            + "Apicurio serves it under /apis/ccompat/v7)"
+                    : "";
             throw new SchemaRegistryException("cannot " + what + ": " + r.url() + " answered HTTP " + r.status()
-                    + (r.errorCode() != 0 ? " (error " + r.errorCode() + ")" : "") + ": " + r.message(),
+                    + (r.errorCode() != 0 ? " (error " + r.errorCode() + ")" : "") + ": " + r.message() + hint,
                     r.status(), r.errorCode());
         }
     }
@@ -227,34 +313,33 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         Exception lastCause = null;
         String url = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
-            url = bases.get((attempt - 1) % bases.size()) + pathAndQuery;
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url))
-                    .timeout(config.requestTimeout())
-                    .header("Accept", ACCEPT);
-            if (authorization != null) {
-                req.header("Authorization", authorization);
-            }
-            if (payload != null) {
-                req.header("Content-Type", CONTENT_TYPE)
-                        .method(method, HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
-            } else {
-                req.method(method, HttpRequest.BodyPublishers.noBody());
-            }
-            try {
-                HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                Response r = new Response(url, resp.statusCode(), resp.body());
-                if (!isRetriable(resp.statusCode())) {
-                    log.debug("{} {} -> {}", method, url, resp.statusCode());
-                    return r;
+            // every attempt goes round all URLs from the one that answered last: failover does not spend retries
+            int first = currentUrl.get();
+            for (int i = 0; i < bases.size(); i++) {
+                int index = (first + i) % bases.size();
+                url = bases.get(index) + pathAndQuery;
+                try {
+                    HttpResponse<String> resp = http.send(request(method, url, payload),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    Response r = new Response(url, resp.statusCode(), resp.body());
+                    if (!isRetriable(resp.statusCode())) {
+                        log.debug("{} {} -> {}", method, url, resp.statusCode());
+                        currentUrl.set(index);
+                        return r;
+                    }
+                    lastFailure = "HTTP " + resp.statusCode() + ": " + r.message();
+                    lastCause = null;
+                } catch (IOException e) {
+                    lastFailure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                    lastCause = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptException("interrupted while calling the schema registry at " + url, e);
                 }
-                lastFailure = "HTTP " + resp.statusCode() + ": " + r.message();
-                lastCause = null;
-            } catch (IOException e) {
-                lastFailure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-                lastCause = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptException("interrupted while calling the schema registry at " + url, e);
+                if (bases.size() > 1) {
+                    log.warn("schema registry {} {} failed: {}; trying the next URL", method, url, lastFailure);
+                    currentUrl.set((index + 1) % bases.size());
+                }
             }
             if (attempt < attempts) {
                 Duration wait = backoff(attempt);
@@ -264,6 +349,23 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             }
         }
         throw new SchemaRegistryUnavailableException(url, attempts, lastFailure, lastCause);
+    }
+
+    private HttpRequest request(String method, String url, String payload) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url))
+                .timeout(config.requestTimeout())
+                .header("Accept", ACCEPT);
+        if (authorization != null) {
+            req.header("Authorization", authorization);
+        }
+        config.extraHeaders().forEach(req::header);
+        if (payload != null) {
+            req.header("Content-Type", CONTENT_TYPE)
+                    .method(method, HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
+        } else {
+            req.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return req.build();
     }
 
     private static boolean isRetriable(int status) {
@@ -327,6 +429,20 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
         int errorCode() {
             return body().path("error_code").asInt(0);
+        }
+
+        /** A 404 the registry API itself gave, with one of these Confluent error codes. */
+        boolean isNotFound(int... codes) {
+            if (status != 404) {
+                return false;
+            }
+            int code = errorCode();
+            for (int c : codes) {
+                if (c == code) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** The registry's "message", else the raw body: what a person needs to see. */

@@ -31,6 +31,13 @@ public interface SchemaRegistryClient {
      */
     Schema schemaById(int id);
 
+    /**
+     * The latest version registered under {@code subject} (for {@code use.latest.version}).
+     *
+     * @throws SchemaRegistryException when the subject has no version
+     */
+    RegisteredSchema latestVersion(String subject);
+
     /** Sets the compatibility level of one subject. */
     void setCompatibility(String subject, CompatibilityLevel level);
 

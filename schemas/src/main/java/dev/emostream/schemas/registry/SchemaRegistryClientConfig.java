@@ -35,6 +35,14 @@ public final class SchemaRegistryClientConfig {
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     /** {@code user:password} for HTTP basic authentication. */
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+    /** {@code STATIC_TOKEN} (use {@link #BEARER_AUTH_TOKEN}); unset for no bearer authentication. */
+    public static final String BEARER_AUTH_CREDENTIALS_SOURCE = "bearer.auth.credentials.source";
+    /** The token sent as {@code Authorization: Bearer <token>} with {@code STATIC_TOKEN}. */
+    public static final String BEARER_AUTH_TOKEN = "bearer.auth.token";
+    /** Confluent Cloud: the registry's logical cluster id, sent as the {@code target-sr-cluster} header. */
+    public static final String BEARER_AUTH_LOGICAL_CLUSTER = "bearer.auth.logical.cluster";
+    /** Confluent Cloud: the identity pool id, sent as the {@code Confluent-Identity-Pool-Id} header. */
+    public static final String BEARER_AUTH_IDENTITY_POOL_ID = "bearer.auth.identity.pool.id";
     /** Retries after the first attempt when the registry is unreachable or answers 5xx/408/429. Default 3. */
     public static final String MAX_RETRIES = "max.retries";
     /** Wait before the first retry, doubled for each further retry. Default 200. */
@@ -57,6 +65,8 @@ public final class SchemaRegistryClientConfig {
 
     private final List<URI> baseUrls;
     private final String basicAuthUserInfo;
+    private final String bearerToken;
+    private final Map<String, String> extraHeaders;
     private final SSLContext sslContext;
     private final int maxRetries;
     private final Duration retryWait;
@@ -68,6 +78,8 @@ public final class SchemaRegistryClientConfig {
     private SchemaRegistryClientConfig(Builder b) {
         this.baseUrls = List.copyOf(b.baseUrls);
         this.basicAuthUserInfo = b.basicAuthUserInfo;
+        this.bearerToken = b.bearerToken;
+        this.extraHeaders = Map.copyOf(b.extraHeaders);
         this.sslContext = b.sslContext;
         this.maxRetries = b.maxRetries;
         this.retryWait = b.retryWait;
@@ -100,6 +112,7 @@ public final class SchemaRegistryClientConfig {
         } else if (!"USER_INFO".equalsIgnoreCase(source) && !"URL".equalsIgnoreCase(source)) {
             throw new ConfigException(BASIC_AUTH_CREDENTIALS_SOURCE, source, "supported: USER_INFO, URL");
         }
+        bearerAuth(props, b);
         b.maxRetries(integer(props, MAX_RETRIES, b.maxRetries));
         b.retryBackoff(Duration.ofMillis(integer(props, RETRIES_WAIT_MS, (int) b.retryWait.toMillis())),
                 Duration.ofMillis(integer(props, RETRIES_MAX_WAIT_MS, (int) b.retryMaxWait.toMillis())));
@@ -112,6 +125,40 @@ public final class SchemaRegistryClientConfig {
         return b.build();
     }
 
+    private static void bearerAuth(Map<String, ?> props, Builder b) {
+        String source = string(props, BEARER_AUTH_CREDENTIALS_SOURCE);
+        String token = string(props, BEARER_AUTH_TOKEN);
+        if (source == null || source.isEmpty()) {
+            if (token != null && !token.isEmpty()) {
+                // a token that is silently not sent would surface later as a puzzling 401
+                throw new ConfigException(BEARER_AUTH_CREDENTIALS_SOURCE, null,
+                        BEARER_AUTH_TOKEN + " is set: set " + BEARER_AUTH_CREDENTIALS_SOURCE + "=STATIC_TOKEN to send it");
+            }
+            return;
+        }
+        if (!"STATIC_TOKEN".equalsIgnoreCase(source)) {
+            throw new ConfigException(BEARER_AUTH_CREDENTIALS_SOURCE, source,
+                    "supported: STATIC_TOKEN (OAUTHBEARER, SASL_OAUTHBEARER_INHERIT and CUSTOM are not)");
+        }
+        if (token == null || token.isEmpty()) {
+            throw new ConfigException(BEARER_AUTH_TOKEN, null, "is required with " + BEARER_AUTH_CREDENTIALS_SOURCE
+                    + "=STATIC_TOKEN");
+        }
+        if (b.basicAuthUserInfo != null) {
+            throw new ConfigException(BEARER_AUTH_CREDENTIALS_SOURCE, source,
+                    "basic and bearer authentication are both configured; a request carries one Authorization header");
+        }
+        b.bearerToken(token);
+        String cluster = string(props, BEARER_AUTH_LOGICAL_CLUSTER);
+        if (cluster != null && !cluster.isEmpty()) {
+            b.header("target-sr-cluster", cluster);
+        }
+        String pool = string(props, BEARER_AUTH_IDENTITY_POOL_ID);
+        if (pool != null && !pool.isEmpty()) {
+            b.header("Confluent-Identity-Pool-Id", pool);
+        }
+    }
+
     public List<URI> baseUrls() {
         return baseUrls;
     }
@@ -119,6 +166,16 @@ public final class SchemaRegistryClientConfig {
     /** {@code user:password}, if basic authentication is configured. */
     public Optional<String> basicAuthUserInfo() {
         return Optional.ofNullable(basicAuthUserInfo);
+    }
+
+    /** The bearer token, if {@code bearer.auth.credentials.source=STATIC_TOKEN}. */
+    public Optional<String> bearerToken() {
+        return Optional.ofNullable(bearerToken);
+    }
+
+    /** Headers sent with every request besides Authorization (Confluent Cloud's cluster and pool ids). */
+    public Map<String, String> extraHeaders() {
+        return extraHeaders;
     }
 
     /** The SSL context for https URLs; empty means the JVM default (javax.net.ssl.* system properties). */
@@ -154,6 +211,7 @@ public final class SchemaRegistryClientConfig {
     public String toString() {
         return "SchemaRegistryClientConfig{urls=" + baseUrls
                 + ", basicAuth=" + (basicAuthUserInfo == null ? "none" : "[hidden]")
+                + ", bearerAuth=" + (bearerToken == null ? "none" : "[hidden]")
                 + ", ssl=" + (sslContext == null ? "default" : "custom")
                 + ", maxRetries=" + maxRetries + ", retryWait=" + retryWait + ", retryMaxWait=" + retryMaxWait
                 + ", connectTimeout=" + connectTimeout + ", requestTimeout=" + requestTimeout + "}";
@@ -228,6 +286,8 @@ public final class SchemaRegistryClientConfig {
     public static final class Builder {
         private final List<URI> baseUrls = new ArrayList<>();
         private String basicAuthUserInfo;
+        private String bearerToken;
+        private final Map<String, String> extraHeaders = new java.util.LinkedHashMap<>();
         private SSLContext sslContext;
         private int maxRetries = 3;
         private Duration retryWait = Duration.ofMillis(200);
@@ -280,6 +340,18 @@ public final class SchemaRegistryClientConfig {
 
         public Builder basicAuth(String user, String password) {
             return basicAuthUserInfo(user + ":" + password);
+        }
+
+        /** Sent as {@code Authorization: Bearer <token>}. */
+        public Builder bearerToken(String token) {
+            this.bearerToken = token;
+            return this;
+        }
+
+        /** A header sent with every request. */
+        public Builder header(String name, String value) {
+            extraHeaders.put(name, value);
+            return this;
         }
 
         public Builder sslContext(SSLContext sslContext) {

@@ -14,9 +14,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Deserializer;
 
-import dev.emostream.schemas.registry.RestSchemaRegistryClient;
 import dev.emostream.schemas.registry.SchemaRegistryClient;
 import dev.emostream.schemas.registry.SchemaRegistryClientConfig;
+import dev.emostream.schemas.registry.SchemaRegistryClients;
 import dev.emostream.schemas.registry.SchemaRegistryUnavailableException;
 import dev.emostream.schemas.registry.UnknownSchemaIdException;
 
@@ -34,6 +34,11 @@ import dev.emostream.schemas.registry.UnknownSchemaIdException;
  * broken record, and compacted topics and Kafka Streams rely on that. A zero-length array is not a
  * tombstone and throws {@link EmptyPayloadException}.
  *
+ * <p>Without a type (no constructor argument, no {@value AvroSerdeConfig#SPECIFIC_AVRO_VALUE_TYPE}), each record
+ * is read as the generated class named by its writer schema, as Confluent's deserializer does with
+ * {@code specific.avro.reader=true}; that is what makes a no-arg {@link AvroSerde} usable as
+ * {@code default.value.serde}. A writer schema with no generated class here is a {@link SchemaMismatchException}.
+ *
  * <p>Thread-safe; the writer schema and the resolving reader are cached per schema id.
  */
 public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
@@ -46,7 +51,7 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
     private SchemaRegistryClient client;
     private final Map<Integer, Reader<T>> readers = new ConcurrentHashMap<>();
 
-    /** For Kafka's reflective construction; {@link #configure} must then name the type and the registry. */
+    /** For Kafka's reflective construction; {@link #configure} must then name the registry (and may name the type). */
     public AvroDeserializer() {
     }
 
@@ -64,16 +69,17 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
     /**
      * Creates the registry client from {@link SchemaRegistryClientConfig} keys unless one was given to the
      * constructor, and the target type from {@value AvroSerdeConfig#SPECIFIC_AVRO_VALUE_TYPE} /
-     * {@value AvroSerdeConfig#SPECIFIC_AVRO_KEY_TYPE} unless one was given.
+     * {@value AvroSerdeConfig#SPECIFIC_AVRO_KEY_TYPE} unless one was given (without either, the writer schema
+     * names the class).
      */
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        if (type == null) {
-            String key = isKey ? AvroSerdeConfig.SPECIFIC_AVRO_KEY_TYPE : AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE;
+        String key = isKey ? AvroSerdeConfig.SPECIFIC_AVRO_KEY_TYPE : AvroSerdeConfig.SPECIFIC_AVRO_VALUE_TYPE;
+        if (type == null && configs.get(key) != null) {
             setType(typeFrom(configs.get(key), key));
         }
         if (client == null) {
-            client = new RestSchemaRegistryClient(SchemaRegistryClientConfig.fromProperties(configs));
+            client = SchemaRegistryClients.fromProperties(configs);
         }
     }
 
@@ -82,8 +88,8 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
         if (data == null) {
             return null;
         }
-        if (client == null || type == null) {
-            throw new IllegalStateException("AvroDeserializer used before configure(): no registry client or type");
+        if (client == null) {
+            throw new IllegalStateException("AvroDeserializer used before configure(): no registry client");
         }
         if (data.length == 0) {
             throw new EmptyPayloadException(topic);
@@ -124,13 +130,25 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
         }
     }
 
-    /** The generated class this deserializer produces. */
+    /** The generated class this deserializer produces; null when each writer schema names its own. */
     public Class<T> type() {
         return type;
     }
 
+    @SuppressWarnings("unchecked")
     private Reader<T> readerFor(int schemaId) {
         Schema writer = client.schemaById(schemaId);
+        Class<T> type = this.type;
+        Schema readerSchema = this.readerSchema;
+        if (type == null) {
+            Class<?> named = writer.getType() == Schema.Type.RECORD ? SpecificData.get().getClass(writer) : null;
+            if (named == null || !SpecificRecord.class.isAssignableFrom(named)) {
+                return new Reader<>(writer, null, "writer schema " + writer.getFullName() + " (id " + schemaId
+                        + ") names no generated record class known here");
+            }
+            type = (Class<T>) named;
+            readerSchema = SpecificData.get().getSchema(named);
+        }
         var compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
         if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
             return new Reader<>(writer, null, "writer schema " + writer.getFullName() + " (id " + schemaId

@@ -23,11 +23,26 @@ import dev.emostream.schemas.registry.SchemaRegistryClient;
  * Serde<FaceFrame> frames = new AvroSerde<>(FaceFrame.class);
  * frames.configure(Map.of("schema.registry.url", "http://localhost:8081"), false);
  * }</pre>
+ *
+ * <p>As Kafka Streams' {@code default.value.serde} (or {@code default.key.serde}) give the class name: Streams
+ * creates it with the no-arg constructor and configures it with the application's properties, so
+ * {@code schema.registry.url} and the other keys of {@link AvroSerdeConfig} and the registry client apply. Each
+ * record is then read as the generated class its writer schema names.
  */
 public class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     private final AvroSerializer<T> serializer;
     private final AvroDeserializer<T> deserializer;
+
+    /**
+     * For {@code default.value.serde}: needs {@link #configure}, which creates the registry client from the
+     * properties; reads the class {@value AvroSerdeConfig#SPECIFIC_AVRO_VALUE_TYPE} names, else the class each
+     * writer schema names.
+     */
+    public AvroSerde() {
+        this.serializer = new AvroSerializer<>();
+        this.deserializer = new AvroDeserializer<>();
+    }
 
     /** Needs {@link #configure}, which creates the registry client from the properties. */
     public AvroSerde(Class<T> type) {

@@ -14,35 +14,63 @@ import org.apache.kafka.common.errors.SerializationException;
  */
 public abstract class FaceSerdeException extends SerializationException {
 
+    /**
+     * What a failure says about the record and about us, which decides what a consumer should do with it. The
+     * streams app dead-letters {@link #BAD_DATA}, retries {@link #TRANSIENT} and stops on {@link #CONFIGURATION}.
+     */
+    public enum Kind {
+        /** A fact about the record: no retry will ever read it. */
+        BAD_DATA,
+        /** The registry could not be asked now; the same call can succeed later and the record may be fine. */
+        TRANSIENT,
+        /**
+         * Our setup is wrong (credentials, registry URL, a schema the registry refuses to take from us): every
+         * record would fail the same way, so neither retrying nor dead-lettering helps.
+         */
+        CONFIGURATION
+    }
+
     /** Why a record could not be (de)serialized. The names are stable: they end up in dead-letter headers. */
     public enum Reason {
         /** A zero-length payload (a null value is a tombstone and not an error; see AvroDeserializer). */
-        EMPTY_PAYLOAD(false),
+        EMPTY_PAYLOAD(Kind.BAD_DATA),
         /** The first byte is not the Confluent wire-format magic byte 0. */
-        BAD_MAGIC_BYTE(false),
-        /** The schema id in the header is not known to the registry. */
-        UNKNOWN_SCHEMA_ID(false),
+        BAD_MAGIC_BYTE(Kind.BAD_DATA),
+        /** The schema id in the header is not known to the registry (Confluent error code 40403). */
+        UNKNOWN_SCHEMA_ID(Kind.BAD_DATA),
+        /** The schema id names a Protobuf or JSON schema, or a text that is not a valid Avro schema. */
+        NOT_AVRO_SCHEMA(Kind.BAD_DATA),
+        /** The writer schema references a schema the registry cannot give us. */
+        UNRESOLVED_SCHEMA_REFERENCE(Kind.BAD_DATA),
         /** The Avro body is truncated, has trailing bytes, or declares sizes it cannot hold. */
-        MALFORMED_AVRO(false),
+        MALFORMED_AVRO(Kind.BAD_DATA),
         /** The writer schema cannot be read as the expected record type (a different record on the topic). */
-        SCHEMA_MISMATCH(false),
-        /** The registry refused a schema because it breaks the subject's compatibility rule. */
-        INCOMPATIBLE_SCHEMA(false),
+        SCHEMA_MISMATCH(Kind.BAD_DATA),
+        /** The registry refused a schema because it breaks the subject's compatibility rule (HTTP 409). */
+        INCOMPATIBLE_SCHEMA(Kind.CONFIGURATION),
         /** A record that cannot be encoded with its own schema (for example a required field left null). */
-        INVALID_RECORD(false),
-        /** The registry answered with an error that is neither of the above (bad credentials, invalid schema). */
-        REGISTRY_ERROR(false),
-        /** The registry could not be reached or answered 5xx after all retries: the data itself may be fine. */
-        REGISTRY_UNAVAILABLE(true);
+        INVALID_RECORD(Kind.BAD_DATA),
+        /**
+         * The registry answered with an error about our request that none of the above covers: bad credentials
+         * (401/403), a 404 without Confluent's error code (a wrong base path), an invalid schema (422), a schema
+         * that must be registered beforehand when {@code auto.register.schemas=false}.
+         */
+        REGISTRY_ERROR(Kind.CONFIGURATION),
+        /** The registry could not be reached or answered 5xx/408/429 after all retries: the data may be fine. */
+        REGISTRY_UNAVAILABLE(Kind.TRANSIENT);
 
-        private final boolean retriable;
+        private final Kind kind;
 
-        Reason(boolean retriable) {
-            this.retriable = retriable;
+        Reason(Kind kind) {
+            this.kind = kind;
+        }
+
+        public Kind kind() {
+            return kind;
         }
 
         public boolean retriable() {
-            return retriable;
+            return kind == Kind.TRANSIENT;
         }
     }
 
@@ -66,5 +94,10 @@ public abstract class FaceSerdeException extends SerializationException {
     /** True when the record may well be fine and the same call can succeed later (registry unavailable). */
     public boolean isRetriable() {
         return reason.retriable();
+    }
+
+    /** Bad data, transient or our configuration: see {@link Kind}. */
+    public Kind kind() {
+        return reason.kind();
     }
 }

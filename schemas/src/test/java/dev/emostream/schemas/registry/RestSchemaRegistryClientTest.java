@@ -32,6 +32,7 @@ import dev.emostream.schemas.serde.FaceSerdeException;
 class RestSchemaRegistryClientTest {
 
     private static final String PREFIX = "/apis/ccompat/v7";
+    private static final String DOWN = "/down";
 
     /** One request as the stub registry saw it. */
     record Seen(String method, String path, String contentType, String authorization, String body) {
@@ -57,7 +58,10 @@ class RestSchemaRegistryClientTest {
                     exchange.getRequestHeaders().getFirst("Authorization"), body));
             Answer a;
             synchronized (answers) {
-                a = answers.isEmpty() ? new Answer(500, "{\"error_code\":50000,\"message\":\"no answer scripted\"}") : answers.poll();
+                // a registry node that is down: every path under /down answers 503
+                a = exchange.getRequestURI().getRawPath().startsWith(DOWN)
+                        ? new Answer(503, "{\"error_code\":50003,\"message\":\"node down\"}")
+                        : answers.isEmpty() ? new Answer(500, "{\"error_code\":50000,\"message\":\"no answer scripted\"}") : answers.poll();
             }
             byte[] out = a.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
@@ -273,5 +277,131 @@ class RestSchemaRegistryClientTest {
         assertThatThrownBy(() -> SchemaRegistryClientConfig.fromProperties(Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("schema.registry.url");
         assertThatThrownBy(() -> SchemaRegistryClientConfig.builder("localhost:8081")).isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    @DisplayName("a 404 on a schema id without Confluent's error code 40403 is a configuration error naming the base path, not an unknown id")
+    void notFoundWithoutErrorCode() {
+        answer(404, "<html>Not Found</html>");
+        assertThatThrownBy(() -> client().schemaById(5))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(404);
+                    assertThat(e.kind()).isEqualTo(FaceSerdeException.Kind.CONFIGURATION);
+                })
+                .isNotInstanceOf(UnknownSchemaIdException.class)
+                .hasMessageContaining(PREFIX + "/schemas/ids/5")
+                .hasMessageContaining("/apis/ccompat/v7");
+    }
+
+    @Test
+    @DisplayName("a Protobuf schema id is UnsupportedSchemaException (NOT_AVRO_SCHEMA, bad data)")
+    void protobufId() {
+        answer(200, "{\"schema\":\"syntax = \\\"proto3\\\";\",\"schemaType\":\"PROTOBUF\"}");
+        assertThatThrownBy(() -> client().schemaById(4))
+                .isInstanceOfSatisfying(UnsupportedSchemaException.class, e -> {
+                    assertThat(e.schemaType()).isEqualTo("PROTOBUF");
+                    assertThat(e.reason()).isEqualTo(FaceSerdeException.Reason.NOT_AVRO_SCHEMA);
+                    assertThat(e.kind()).isEqualTo(FaceSerdeException.Kind.BAD_DATA);
+                })
+                .hasMessageContaining("schema id 4");
+    }
+
+    /** A record schema whose field is the enum {@code x.Mood}, defined in subject "mood" version 3. */
+    private void answerRecordReferencingMoodVersion3() throws IOException {
+        String record = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"x\",\"fields\":[{\"name\":\"m\",\"type\":\"x.Mood\"}]}";
+        answer(200, new ObjectMapper().writeValueAsString(Map.of("schema", record,
+                "references", List.of(Map.of("name", "x.Mood", "subject", "mood", "version", 3)))));
+    }
+
+    @Test
+    @DisplayName("references are fetched from /subjects/{subject}/versions/{version} and parsed before the schema")
+    void resolvesReferences() throws IOException {
+        String enumSchema = "{\"type\":\"enum\",\"name\":\"Mood\",\"namespace\":\"x\",\"symbols\":[\"A\",\"B\"]}";
+        answerRecordReferencingMoodVersion3();
+        answer(200, new ObjectMapper().writeValueAsString(Map.of("id", 2, "version", 3, "subject", "mood",
+                "schema", enumSchema)));
+
+        org.apache.avro.Schema schema = client().schemaById(9);
+
+        assertThat(schema.getField("m").schema().getEnumSymbols()).containsExactly("A", "B");
+        assertThat(seen).extracting(Seen::path).containsExactly(PREFIX + "/schemas/ids/9", PREFIX + "/subjects/mood/versions/3");
+    }
+
+    @Test
+    @DisplayName("a reference the registry does not have is UnresolvedSchemaReferenceException (bad data)")
+    void unresolvedReference() throws IOException {
+        answerRecordReferencingMoodVersion3();
+        answer(404, "{\"error_code\":40402,\"message\":\"Version 3 not found.\"}");
+        assertThatThrownBy(() -> client().schemaById(9))
+                .isInstanceOfSatisfying(UnresolvedSchemaReferenceException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(FaceSerdeException.Reason.UNRESOLVED_SCHEMA_REFERENCE);
+                    assertThat(e.kind()).isEqualTo(FaceSerdeException.Kind.BAD_DATA);
+                })
+                .hasMessageContaining("subject mood version 3");
+    }
+
+    @Test
+    @DisplayName("latestVersion GETs /subjects/{subject}/versions/latest and returns id, version and schema")
+    void latestVersion() throws IOException {
+        answer(200, new ObjectMapper().writeValueAsString(Map.of("subject", "s-value", "id", 12, "version", 4,
+                "schema", FaceFrame.getClassSchema().toString())));
+        RegisteredSchema latest = client().latestVersion("s-value");
+        assertThat(latest).isEqualTo(new RegisteredSchema("s-value", 12, 4, FaceFrame.getClassSchema()));
+        assertThat(seen).extracting(Seen::path).containsExactly(PREFIX + "/subjects/s-value/versions/latest");
+    }
+
+    @Test
+    @DisplayName("bearer auth (STATIC_TOKEN) sends Authorization: Bearer and Confluent Cloud's headers; the token never shows in toString")
+    void bearerAuth() {
+        answer(200, "{\"id\":1}");
+        SchemaRegistryClientConfig config = SchemaRegistryClientConfig.fromProperties(Map.of(
+                SchemaRegistryClientConfig.URL, baseUrl,
+                SchemaRegistryClientConfig.BEARER_AUTH_CREDENTIALS_SOURCE, "STATIC_TOKEN",
+                SchemaRegistryClientConfig.BEARER_AUTH_TOKEN, "tok-3141",
+                SchemaRegistryClientConfig.BEARER_AUTH_LOGICAL_CLUSTER, "lsrc-1"));
+        new RestSchemaRegistryClient(config).register("s", FaceFrame.getClassSchema());
+
+        assertThat(seen.get(0).authorization()).isEqualTo("Bearer tok-3141");
+        assertThat(config.extraHeaders()).containsEntry("target-sr-cluster", "lsrc-1");
+        assertThat(config.toString()).doesNotContain("tok-3141").contains("bearerAuth=[hidden]");
+    }
+
+    @Test
+    @DisplayName("bearer settings that cannot work are ConfigExceptions: a token without STATIC_TOKEN, another source, no token, basic auth as well")
+    void bearerMisconfigured() {
+        assertThatThrownBy(() -> SchemaRegistryClientConfig.fromProperties(Map.of(SchemaRegistryClientConfig.URL, baseUrl,
+                SchemaRegistryClientConfig.BEARER_AUTH_TOKEN, "t"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("STATIC_TOKEN").hasMessageNotContaining("=t ");
+        assertThatThrownBy(() -> SchemaRegistryClientConfig.fromProperties(Map.of(SchemaRegistryClientConfig.URL, baseUrl,
+                SchemaRegistryClientConfig.BEARER_AUTH_CREDENTIALS_SOURCE, "OAUTHBEARER"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("supported: STATIC_TOKEN");
+        assertThatThrownBy(() -> SchemaRegistryClientConfig.fromProperties(Map.of(SchemaRegistryClientConfig.URL, baseUrl,
+                SchemaRegistryClientConfig.BEARER_AUTH_CREDENTIALS_SOURCE, "STATIC_TOKEN"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(SchemaRegistryClientConfig.BEARER_AUTH_TOKEN);
+        assertThatThrownBy(() -> SchemaRegistryClientConfig.fromProperties(Map.of(SchemaRegistryClientConfig.URL, baseUrl,
+                SchemaRegistryClientConfig.BASIC_AUTH_USER_INFO, "a:b",
+                SchemaRegistryClientConfig.BEARER_AUTH_CREDENTIALS_SOURCE, "STATIC_TOKEN",
+                SchemaRegistryClientConfig.BEARER_AUTH_TOKEN, "t"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("both");
+    }
+
+    @Test
+    @DisplayName("with max.retries=0 a request still fails over to the second URL, and later requests stay there")
+    void failoverWithoutRetries() {
+        answer(200, "{\"id\":21}");
+        answer(200, "{\"id\":22}");
+        String down = "http://localhost:" + server.getAddress().getPort() + DOWN + PREFIX;
+        RestSchemaRegistryClient client = new RestSchemaRegistryClient(SchemaRegistryClientConfig.fromProperties(Map.of(
+                SchemaRegistryClientConfig.URL, down + "," + baseUrl,
+                SchemaRegistryClientConfig.MAX_RETRIES, "0")));
+
+        assertThat(client.register("a-value", FaceFrame.getClassSchema())).isEqualTo(21);
+        assertThat(client.register("b-value", FaceFrame.getClassSchema())).isEqualTo(22);
+
+        // the first request tried the node that is down, then the second URL; the next went straight to the second
+        assertThat(seen).extracting(Seen::path).containsExactly(
+                DOWN + PREFIX + "/subjects/a-value/versions",
+                PREFIX + "/subjects/a-value/versions",
+                PREFIX + "/subjects/b-value/versions");
     }
 }

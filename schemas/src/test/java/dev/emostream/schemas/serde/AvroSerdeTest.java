@@ -116,7 +116,7 @@ class AvroSerdeTest {
 
             assertThat(registry.lookup(TOPIC + "-key", FaceFrame.getClassSchema())).isPresent();
             assertThat(registry.lookup(TOPIC + "-value", FaceFrame.getClassSchema())).isPresent();
-            assertThat(((AvroSerializer<FaceFrame>) keys.serializer()).subject("t")).isEqualTo("t-key");
+            assertThat(((AvroSerializer<FaceFrame>) keys.serializer()).subject("t", FaceFrame.getClassSchema())).isEqualTo("t-key");
         }
 
         @Test

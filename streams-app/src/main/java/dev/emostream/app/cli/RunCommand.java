@@ -26,10 +26,11 @@ import picocli.CommandLine.Option;
                 "Any Kafka Streams, consumer, producer or schema-registry client property can be set; the app's own: "
                         + "input.pattern, emotions.topic, accuracy.topic, rejected.topic, classifier.batch.size, "
                         + "classifier.batch.max.wait.ms, classifier.batch.idle.ms, frame.min.size, frame.max.size, model.path, "
-                        + "model.watch.interval.ms, http.host, http.port.",
+                        + "model.watch.interval.ms, http.host, http.port, stream.thread.max.replacements.",
         },
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:stopped cleanly", "1:failed (configuration, Kafka)", "2:no usable model"})
+        exitCodeList = {"0:stopped cleanly", "1:failed (configuration, Kafka, a permanent registry error)",
+                "2:no usable model"})
 public final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -50,10 +51,18 @@ public final class RunCommand implements Callable<Integer> {
         app.start();
         KafkaStreams.State end = app.stopped().get();
         if (end == KafkaStreams.State.ERROR) {
-            LOG.error("Kafka Streams stopped with an error; see the log above");
+            String why = app.stopReason().map(r -> "stopped: " + r)
+                    .orElse("Kafka Streams stopped with an error; see the log above");
             app.close();
-            return StreamsAppCli.EXIT_FAILED;
+            throw new Stopped(why);
         }
         return 0;
+    }
+
+    /** The app stopped itself; the CLI prints the message as its one line and exits with {@code EXIT_FAILED}. */
+    static final class Stopped extends RuntimeException {
+        Stopped(String message) {
+            super(message);
+        }
     }
 }

@@ -43,11 +43,13 @@ public final class AppConfig {
     public static final String MODEL_WATCH_INTERVAL_MS = "model.watch.interval.ms";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
+    /** How often a stream thread failing the same way (not a transient failure) is replaced before the app stops. */
+    public static final String MAX_THREAD_REPLACEMENTS = "stream.thread.max.replacements";
 
     /** Keys of this app, removed before the rest goes to {@code KafkaStreams}. */
     public static final Set<String> APP_KEYS = Set.of(INPUT_PATTERN, EMOTIONS_TOPIC, ACCURACY_TOPIC, REJECTED_TOPIC,
             BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCHES_IN_FLIGHT, NATIVE_THREADS, FRAME_MIN_SIZE,
-            FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, HTTP_HOST, HTTP_PORT);
+            FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS);
 
     private final Map<String, String> values;
 
@@ -57,6 +59,7 @@ public final class AppConfig {
         nativeThreads();
         httpPort();
         modelWatchInterval();
+        maxThreadReplacements();
     }
 
     /** Local development defaults: a broker and a registry on localhost, state under ./work. */
@@ -91,6 +94,7 @@ public final class AppConfig {
         d.put(MODEL_WATCH_INTERVAL_MS, "5000");
         d.put(HTTP_HOST, "127.0.0.1");
         d.put(HTTP_PORT, "8080");
+        d.put(MAX_THREAD_REPLACEMENTS, "5");
         return d;
     }
 
@@ -114,7 +118,11 @@ public final class AppConfig {
         return p;
     }
 
-    /** The schema-registry client's keys (the client ignores the others). */
+    /**
+     * For the schema-registry client and every Avro serde the app makes: they read Confluent's keys
+     * ({@code schema.registry.url}, {@code basic.auth.*}, {@code bearer.auth.*}, {@code auto.register.schemas},
+     * {@code value.subject.name.strategy}, {@code use.latest.version}, ...) and ignore the others.
+     */
     public Map<String, String> registryProperties() {
         return values;
     }
@@ -153,6 +161,14 @@ public final class AppConfig {
             throw new ConfigException(MODEL_WATCH_INTERVAL_MS, ms, "must be >= 0 (0 turns watching off)");
         }
         return Duration.ofMillis(ms);
+    }
+
+    public int maxThreadReplacements() {
+        int n = intValue(MAX_THREAD_REPLACEMENTS);
+        if (n < 0) {
+            throw new ConfigException(MAX_THREAD_REPLACEMENTS, n, "must be >= 0");
+        }
+        return n;
     }
 
     public String httpHost() {

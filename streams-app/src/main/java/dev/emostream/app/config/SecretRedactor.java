@@ -17,7 +17,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * Masks the secrets in the app's flat configuration before anything of it is logged: the values of keys Kafka itself
  * types as passwords (also under a {@code producer.}, {@code consumer.}, {@code listener.name.x.} or other prefix),
  * of keys whose names say they are secret (the schema-registry client's {@code basic.auth.user.info} and store
- * passwords), and credentials written into a URL ({@code https://user:password@registry}).
+ * passwords, {@code bearer.auth.token}), and credentials written into a URL ({@code https://user:password@registry}).
  */
 public final class SecretRedactor {
 
@@ -28,6 +28,8 @@ public final class SecretRedactor {
             ConsumerConfig.configDef(), AdminClientConfig.configDef(), StreamsConfig.configDef());
     /** For keys Kafka does not define: names saying what they hold. */
     private static final Set<String> SECRET_WORDS = Set.of("password", "passphrase", "secret", "jaas", "user.info");
+    /** Key endings for tokens ({@code bearer.auth.token}); not every key that mentions a token holds one. */
+    private static final Set<String> SECRET_ENDINGS = Set.of(".token");
     private static final Pattern URL_USER_INFO = Pattern.compile("(?<=://)[^/@\\s,]+@");
 
     private SecretRedactor() {
@@ -40,7 +42,7 @@ public final class SecretRedactor {
                 return true;
             }
         }
-        return SECRET_WORDS.stream().anyMatch(k::contains);
+        return SECRET_WORDS.stream().anyMatch(k::contains) || SECRET_ENDINGS.stream().anyMatch(k::endsWith);
     }
 
     /** {@code value} as it may be logged. */

@@ -33,6 +33,7 @@ import dev.emostream.app.replay.SubmissionCommand;
 import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.artifact.ModelLocator;
 import dev.emostream.model.csv.Fer2013CsvReader;
+import dev.emostream.model.csv.Fer2013Files;
 import dev.emostream.schemas.FaceFrame;
 import dev.emostream.schemas.registry.SchemaRegistryClient;
 import picocli.CommandLine.Command;
@@ -63,11 +64,13 @@ public final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "CSV",
-            description = "FER2013 CSV to replay (default: ../shared/data/fer2013/public_test.csv.gz beside the repository).")
+            description = "FER2013 CSV to replay (default: the public test set, ../shared/data/fer2013/public_test.csv.gz "
+                    + "beside the repository or in $EMOSTREAM_FER2013_DIR; without it the bundled sample, "
+                    + "data/fer2013-sample/public_test_sample.csv.gz).")
     Path data;
 
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "submission.csv",
-            description = "Submission file to write (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Submission file to write (default: target/demo/submission.csv in the repository).")
     Path out;
 
     @Option(names = "--model", paramLabel = "FILE|DIR",
@@ -96,12 +99,15 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RepositoryLayout layout = RepositoryLayout.find();
-        Path csv = data != null ? data : layout.defaultCsv();
+        Replayed replayed = data != null ? new Replayed(data, Optional.empty()) : defaultData(layout.fer2013());
+        Path csv = replayed.csv();
+        Path submission = out != null ? out : layout.defaultSubmission();
         if (!Files.isRegularFile(csv)) {
             err.println(noDataMessage(csv, data == null));
             err.flush();
             return EXIT_NO_DATA;
         }
+        replayed.note().ifPresent(err::println);
         Path modelPath = model != null ? model : ModelLocator.defaultModelsFolder();
         Path artifact;
         try {
@@ -147,7 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (result == null) {
                 return 1;
             }
-            Submission.of(result.order(), result.events()).write(out);
+            Submission.of(result.order(), result.events()).write(submission);
             result.score().report().forEach(stdout::println);
             result.appAccuracy().ifPresent(c -> stdout.printf(Locale.ROOT,
                     "the app's own count (%s, source:%s): %.4f (%d of %d)%n", config.settings().accuracyTopic(),
@@ -163,7 +169,7 @@ public final class DemoCommand implements Callable<Integer> {
                         + "): Ctrl-C to stop, or --exit next time to finish after the replay");
                 err.flush();
             }
-            stdout.println(SubmissionCommand.lastLine("demo", result.score(), out));
+            stdout.println(SubmissionCommand.lastLine("demo", result.score(), submission));
             stdout.flush();
             if (!finish) {
                 new CountDownLatch(1).await(); // until Ctrl-C: the hook stops everything
@@ -177,6 +183,22 @@ public final class DemoCommand implements Callable<Integer> {
                 // already shutting down: the hook is running or has run
             }
         }
+    }
+
+    /** What the demo replays without {@code --data}, and the line that says so when it is not the full test set. */
+    record Replayed(Path csv, Optional<String> note) {
+    }
+
+    static Replayed defaultData(Fer2013Files files) {
+        Optional<Path> full = files.full(Fer2013Files.PUBLIC_TEST);
+        if (full.isPresent()) {
+            return new Replayed(full.get(), Optional.empty());
+        }
+        // not files.sample(): a checkout without it gets noDataMessage, which says where the real data comes from
+        return new Replayed(files.sampleFolder().resolve(Fer2013Files.PUBLIC_TEST_SAMPLE), Optional.of(
+                "replaying the bundled sample (800 of the public test's 3,589 faces, " + Fer2013Files.SAMPLE_FOLDER
+                        + "): for the full test set put Kaggle's FER2013 CSVs in " + files.fullFolder()
+                        + " (or set " + Fer2013Files.DIR_ENV + "), or pass --data FILE"));
     }
 
     record Result(List<String> order, java.util.Map<String, dev.emostream.schemas.EmotionEvent> events,
@@ -260,8 +282,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     static String noDataMessage(Path csv, boolean isDefault) {
         return "streams-app demo: no FER2013 CSV at " + csv.toAbsolutePath().normalize() + ".\n"
-                + (isDefault ? "The demo replays FER2013's public test set from ../shared/data/fer2013/public_test.csv.gz"
-                + " beside the repository.\n" : "")
+                + (isDefault ? "Without --data the demo replays FER2013's public test set from "
+                + Fer2013Files.BESIDE_CHECKOUT + " beside the repository (or $" + Fer2013Files.DIR_ENV
+                + "), else the sample bundled in " + Fer2013Files.SAMPLE_FOLDER + ".\n" : "")
                 + "Get the Kaggle FER2013 CSVs (fer2013.csv, or train.csv and test.csv) from\n"
                 + "  https://www.kaggle.com/c/challenges-in-representation-learning-facial-expression-recognition-challenge/data\n"
                 + "and pass one with --data FILE (id,emotion,pixels / emotion,pixels[,Usage] / id,pixels / pixels;"

@@ -5,16 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import dev.emostream.model.csv.Fer2013Files;
+
 /**
  * Where the demo finds what a checkout holds: the repository root (found from this class's jar or classes folder,
- * else from the working directory), the FER2013 CSVs beside it in {@code ../shared/data/fer2013}, and the schema
- * registry the {@code schema-registry} module builds.
+ * else from the working directory), the FER2013 CSVs ({@link Fer2013Files}: the full splits beside it or where
+ * configured, the sample inside it), where the demo's output goes, and the schema registry the {@code schema-registry}
+ * module builds.
  */
 public final class RepositoryLayout {
 
-    /** System property naming the FER2013 folder (the parent pom sets it for tests). */
-    public static final String FER2013_DIR_PROPERTY = "emostream.fer2013.dir";
-    public static final String DEFAULT_CSV = "public_test.csv.gz";
     static final String REGISTRY_APP = "schema-registry/target/quarkus-app/quarkus-run.jar";
 
     private final Path root;
@@ -33,17 +33,13 @@ public final class RepositoryLayout {
         return root;
     }
 
-    /** {@code -Demostream.fer2013.dir}, else {@code <root>/../shared/data/fer2013}. */
-    public Path fer2013Folder() {
-        String configured = System.getProperty(FER2013_DIR_PROPERTY);
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured).toAbsolutePath().normalize();
-        }
-        return root.resolve("../shared/data/fer2013").normalize();
+    public Fer2013Files fer2013() {
+        return Fer2013Files.in(root);
     }
 
-    public Path defaultCsv() {
-        return fer2013Folder().resolve(DEFAULT_CSV);
+    /** Under {@code target/}, which git ignores, so a demo run leaves the checkout as it was. */
+    public Path defaultSubmission() {
+        return root.resolve("target/demo/submission.csv");
     }
 
     /** {@code -Demostream.registry.app}, else the schema-registry module's build output. */

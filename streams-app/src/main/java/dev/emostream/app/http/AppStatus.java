@@ -1,6 +1,7 @@
 package dev.emostream.app.http;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -13,6 +14,14 @@ public interface AppStatus {
 
     /** The version serving now. */
     String modelVersion();
+
+    /**
+     * Why the app is stopping on its own (a permanent error such as bad registry credentials); while present,
+     * both health checks answer DOWN with it.
+     */
+    default Optional<String> stopReason() {
+        return Optional.empty();
+    }
 
     /**
      * The running counts held by this instance (interactive query on the accuracy store).

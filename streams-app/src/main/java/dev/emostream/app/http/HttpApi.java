@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -118,8 +119,11 @@ public final class HttpApi implements AutoCloseable {
         KafkaStreams.State state = status.state();
         boolean ready = state == KafkaStreams.State.RUNNING;
         // REBALANCING and CREATED are normal on the way to RUNNING; only a dead client needs a restart
-        boolean live = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
-                && state != KafkaStreams.State.NOT_RUNNING && state != KafkaStreams.State.PENDING_SHUTDOWN;
+        Optional<String> stopping = status.stopReason();
+        boolean live = stopping.isEmpty() && state != KafkaStreams.State.ERROR
+                && state != KafkaStreams.State.PENDING_ERROR && state != KafkaStreams.State.NOT_RUNNING
+                && state != KafkaStreams.State.PENDING_SHUTDOWN;
+        ready &= stopping.isEmpty();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", (readiness ? ready : live) ? "UP" : "DOWN");
         body.put("live", live);
@@ -143,6 +147,7 @@ public final class HttpApi implements AutoCloseable {
         threadsBody.put("lastFailureTime", threads.lastFailureMs() < 0 ? null
                 : java.time.Instant.ofEpochMilli(threads.lastFailureMs()).toString());
         body.put("streamThreads", threadsBody);
+        stopping.ifPresent(reason -> body.put("reason", reason));
         send(exchange, (readiness ? ready : live) ? 200 : 503, "application/json", json(body));
     }
 

@@ -1,6 +1,7 @@
 package dev.emostream.app.replay;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,6 +29,12 @@ public final class KafkaFrameSink implements FrameSink {
     private final AtomicLong acknowledged = new AtomicLong();
 
     public KafkaFrameSink(String topic, Properties producerProperties, SchemaRegistryClient registry) {
+        this(topic, producerProperties, registry, Map.of());
+    }
+
+    /** @param serdeConfig Confluent's serde keys ({@code auto.register.schemas}, ...) for the FaceFrame serializer */
+    public KafkaFrameSink(String topic, Properties producerProperties, SchemaRegistryClient registry,
+                          Map<String, ?> serdeConfig) {
         this.topic = topic;
         Properties p = new Properties();
         p.putAll(producerProperties);
@@ -37,7 +44,10 @@ public final class KafkaFrameSink implements FrameSink {
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "emostream-replay");
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new AvroSerializer<>(registry));
+        AvroSerializer<FaceFrame> values = new AvroSerializer<>(registry);
+        // a producer configures only the serializers it creates itself
+        values.configure(serdeConfig, false);
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), values);
     }
 
     public String topic() {

@@ -11,9 +11,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 import dev.emostream.app.config.AppConfig;
 import dev.emostream.app.config.ConfigLoader;
-import dev.emostream.schemas.registry.RestSchemaRegistryClient;
 import dev.emostream.schemas.registry.SchemaRegistryClient;
-import dev.emostream.schemas.registry.SchemaRegistryClientConfig;
+import dev.emostream.schemas.registry.SchemaRegistryClients;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,6 +46,6 @@ public final class KafkaOptions {
     }
 
     public static SchemaRegistryClient registry(AppConfig config) {
-        return new RestSchemaRegistryClient(SchemaRegistryClientConfig.fromProperties(config.registryProperties()));
+        return SchemaRegistryClients.fromProperties(config.registryProperties());
     }
 }

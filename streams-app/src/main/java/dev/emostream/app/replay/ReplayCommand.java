@@ -97,7 +97,8 @@ public final class ReplayCommand implements Callable<Integer> {
         ProgressBar bar = new ProgressBar(err, "replay", Math.min(rows, max));
         FaceReplay.Result result;
         try (Fer2013CsvReader reader = Fer2013CsvReader.open(data);
-             KafkaFrameSink sink = new KafkaFrameSink(topic, KafkaOptions.producer(config), KafkaOptions.registry(config))) {
+             KafkaFrameSink sink = new KafkaFrameSink(topic, KafkaOptions.producer(config), KafkaOptions.registry(config),
+                     config.registryProperties())) {
             out.printf(Locale.ROOT, "replaying %s (%s) to %s as source %s, %s%n", data, describe(reader), topic, sourceId,
                     limiter.isLimited() ? String.format(Locale.ROOT, "%.1f frames/s", limiter.permitsPerSecond())
                             : "as fast as possible");

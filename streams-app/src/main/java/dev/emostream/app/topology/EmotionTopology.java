@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -64,14 +65,25 @@ public final class EmotionTopology {
      */
     public static Topology build(TopologySettings settings, ModelHolder models, SchemaRegistryClient registry,
                                  AppMetrics metrics, Executor inference) {
-        Serde<EmotionEvent> eventSerde = AvroSerde.forValues(EmotionEvent.class, registry);
-        Serde<AccuracySnapshot> snapshotSerde = AvroSerde.forValues(AccuracySnapshot.class, registry);
+        return build(settings, models, registry, Map.of(), metrics, inference);
+    }
+
+    /**
+     * @param serdeConfig the app's properties: every Avro serde the topology makes is configured with them, so
+     *                    Confluent's serde keys ({@code auto.register.schemas}, {@code value.subject.name.strategy},
+     *                    {@code use.latest.version}, ...) apply to the app as to any serde; {@code registry} is used
+     *                    as given
+     */
+    public static Topology build(TopologySettings settings, ModelHolder models, SchemaRegistryClient registry,
+                                 Map<String, ?> serdeConfig, AppMetrics metrics, Executor inference) {
+        Serde<EmotionEvent> eventSerde = valueSerde(EmotionEvent.class, registry, serdeConfig);
+        Serde<AccuracySnapshot> snapshotSerde = valueSerde(AccuracySnapshot.class, registry, serdeConfig);
         FaceFrameValidator validator = new FaceFrameValidator(settings.minFrameSize(), settings.maxFrameSize());
 
         StreamsBuilder builder = new StreamsBuilder();
         KStream<byte[], Intake> intake = builder
                 .stream(settings.inputPattern(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("faces"))
-                .process(() -> new FrameIntake(registry, validator, metrics), Named.as("decode-and-validate"));
+                .process(() -> new FrameIntake(registry, serdeConfig, validator, metrics), Named.as("decode-and-validate"));
 
         Map<String, KStream<byte[], Intake>> branches = intake.split(Named.as("intake-"))
                 .branch((key, value) -> value instanceof Intake.Rejected, Branched.as("rejected"))
@@ -104,6 +116,13 @@ public final class EmotionTopology {
                 .to(settings.accuracyTopic(), Produced.with(Serdes.String(), snapshotSerde).withName("accuracy-snapshots"));
 
         return builder.build();
+    }
+
+    private static <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type, SchemaRegistryClient registry,
+                                                                  Map<String, ?> serdeConfig) {
+        AvroSerde<T> serde = AvroSerde.forValues(type, registry);
+        serde.configure(serdeConfig, false);
+        return serde;
     }
 
     private static ProcessorSupplier<byte[], ValidFrame, byte[], EmotionEvent> classifier(

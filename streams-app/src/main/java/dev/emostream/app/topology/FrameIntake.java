@@ -1,5 +1,7 @@
 package dev.emostream.app.topology;
 
+import java.util.Map;
+
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -16,10 +18,12 @@ import dev.emostream.schemas.serde.FaceSerdeException;
  * cannot be decoded reaches the dead-letter topic with its original bytes and headers, inside the same
  * transaction as everything else.
  *
- * <p>A registry that cannot be reached is not bad data: that exception is rethrown, the task fails before its
- * offsets are committed, and the stream thread is replaced (see the runner's uncaught-exception handler), so
- * the record is read again once the registry is back. A registry that answers with an error about our
- * request (bad credentials) is also rethrown: dead-lettering every good frame would be worse than stopping.
+ * <p>Serde failures are sorted by {@link FaceSerdeException.Kind}: bad data (the record's bytes, or the schema its
+ * id names: not Avro, unresolvable references, not a FaceFrame, an id the registry confirms unknown) is a dead
+ * letter. Anything else is rethrown, so the task fails before its offsets are committed: a registry that cannot
+ * be reached (transient) has the stream thread replaced and the record read again once it is back; an error about
+ * our own setup (bad credentials, a wrong base URL) stops the app (see {@code StreamThreadFailurePolicy}), because
+ * dead-lettering every good frame would be worse than stopping.
  */
 final class FrameIntake implements Processor<byte[], byte[], byte[], Intake> {
 
@@ -28,8 +32,10 @@ final class FrameIntake implements Processor<byte[], byte[], byte[], Intake> {
     private final AppMetrics metrics;
     private ProcessorContext<byte[], Intake> context;
 
-    FrameIntake(SchemaRegistryClient registry, FaceFrameValidator validator, AppMetrics metrics) {
+    FrameIntake(SchemaRegistryClient registry, Map<String, ?> serdeConfig, FaceFrameValidator validator,
+                AppMetrics metrics) {
         this.deserializer = new AvroDeserializer<>(FaceFrame.class, registry);
+        deserializer.configure(serdeConfig, false);
         this.validator = validator;
         this.metrics = metrics;
     }
@@ -53,7 +59,7 @@ final class FrameIntake implements Processor<byte[], byte[], byte[], Intake> {
         try {
             frame = deserializer.deserialize(topic, record.value());
         } catch (FaceSerdeException e) {
-            if (e.isRetriable() || e.reason() == FaceSerdeException.Reason.REGISTRY_ERROR) {
+            if (e.kind() != FaceSerdeException.Kind.BAD_DATA) {
                 throw e;
             }
             reject(record, where, new Rejection(RejectReason.of(e.reason()), e.getMessage()));

@@ -11,7 +11,12 @@ public enum RejectReason {
     TOMBSTONE,
     EMPTY_PAYLOAD,
     BAD_MAGIC_BYTE,
+    /** The registry has no schema with the record's id (Confluent error code 40403). */
     UNKNOWN_SCHEMA_ID,
+    /** The record's schema id names a Protobuf or JSON schema, or a text that is not valid Avro. */
+    NOT_AVRO_SCHEMA,
+    /** The record's writer schema references a schema the registry does not have. */
+    UNRESOLVED_SCHEMA_REFERENCE,
     MALFORMED_AVRO,
     /** The writer schema cannot be read as a FaceFrame, e.g. a required field is missing from it. */
     SCHEMA_MISMATCH,
@@ -26,12 +31,14 @@ public enum RejectReason {
     /** A true label that is not one of the seven classes. */
     LABEL_OUT_OF_RANGE;
 
-    /** The reject reason for a serde failure that is bad data (never for a retriable one). */
+    /** The reject reason for a serde failure that is bad data (never for a transient or configuration one). */
     public static RejectReason of(FaceSerdeException.Reason reason) {
         return switch (reason) {
             case EMPTY_PAYLOAD -> EMPTY_PAYLOAD;
             case BAD_MAGIC_BYTE -> BAD_MAGIC_BYTE;
             case UNKNOWN_SCHEMA_ID -> UNKNOWN_SCHEMA_ID;
+            case NOT_AVRO_SCHEMA -> NOT_AVRO_SCHEMA;
+            case UNRESOLVED_SCHEMA_REFERENCE -> UNRESOLVED_SCHEMA_REFERENCE;
             case MALFORMED_AVRO -> MALFORMED_AVRO;
             case SCHEMA_MISMATCH -> SCHEMA_MISMATCH;
             default -> UNDECODABLE;

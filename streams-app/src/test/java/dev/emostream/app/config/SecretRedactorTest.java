@@ -23,7 +23,7 @@ class SecretRedactorTest {
     @Test
     @DisplayName("the schema-registry client's credentials and store passwords are masked")
     void registrySecrets() {
-        for (String key : List.of("basic.auth.user.info", "schema.registry.ssl.truststore.password",
+        for (String key : List.of("basic.auth.user.info", "bearer.auth.token", "schema.registry.ssl.truststore.password",
                 "schema.registry.ssl.keystore.password", "schema.registry.ssl.key.password")) {
             assertThat(SecretRedactor.redact(key, "user:s3cr3t")).as(key).isEqualTo(SecretRedactor.HIDDEN);
         }
@@ -40,7 +40,9 @@ class SecretRedactorTest {
     @DisplayName("ordinary settings are shown as they are")
     void ordinary() {
         assertThat(SecretRedactor.redact(Map.of("security.protocol", "SASL_SSL", "sasl.mechanism", "SCRAM-SHA-512",
-                "ssl.truststore.location", "/etc/kafka/ca.p12", "basic.auth.credentials.source", "USER_INFO")))
+                "ssl.truststore.location", "/etc/kafka/ca.p12", "basic.auth.credentials.source", "USER_INFO",
+                "bearer.auth.credentials.source", "STATIC_TOKEN")))
+                .containsEntry("bearer.auth.credentials.source", "STATIC_TOKEN")
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                 .containsEntry("ssl.truststore.location", "/etc/kafka/ca.p12")

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.emostream.app.config.AppConfig;
 import dev.emostream.app.config.ConfigLoader;
 import dev.emostream.app.replay.ReplayCommand;
+import dev.emostream.app.testing.DeployedImages;
 import dev.emostream.schemas.registry.SchemaRegistryClientConfig;
 
 /** docker-compose.yml must agree with the app's own configuration; no Docker needed, the YAML is read as data. */
@@ -42,6 +43,15 @@ class ComposeFileTest {
         Path file = RepositoryLayout.rootAbove(Path.of("").toAbsolutePath()).orElseThrow().resolve("docker-compose.yml");
         compose = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
         services = compose.get("services");
+    }
+
+    @Test
+    @DisplayName("deploys by default the Kafka and schema registry images the Testcontainers tests run against")
+    void imagesOfTheContainerTests() {
+        assertThat(services.get("kafka").get("image").asText()).endsWith(":-" + DeployedImages.KAFKA + "}");
+        assertThat(services.get("topics").get("image").asText()).endsWith(":-" + DeployedImages.KAFKA + "}");
+        assertThat(services.get("schema-registry").get("image").asText())
+                .endsWith(":-" + DeployedImages.SCHEMA_REGISTRY + "}");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.DisplayName;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.emostream.app.cli.StreamsAppCli;
+import dev.emostream.model.csv.Fer2013Files;
 import picocli.CommandLine;
 
 @DisplayName("streams-app demo, before it starts anything")
@@ -36,7 +38,7 @@ class DemoCommandTest {
     @Test
     @DisplayName("without a model it says how to train one and exits 2")
     void noModel() throws Exception {
-        Path csv = java.nio.file.Files.writeString(dir.resolve("faces.csv"), "pixels\n");
+        Path csv = Files.writeString(dir.resolve("faces.csv"), "pixels\n");
         CommandLine cli = StreamsAppCli.commandLine();
         StringWriter err = new StringWriter();
         cli.setErr(new PrintWriter(err));
@@ -53,5 +55,34 @@ class DemoCommandTest {
         assertThat(root.resolve("streams-app")).isDirectory();
         RepositoryLayout layout = new RepositoryLayout(root);
         assertThat(layout.registryApp().toString()).endsWith("schema-registry/target/quarkus-app/quarkus-run.jar");
+    }
+
+    @Test
+    @DisplayName("without --data it replays the full public test when it is there, else the bundled sample, saying so in one line")
+    void defaultData() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("clone/emostream"));
+        Path sample = root.resolve(Fer2013Files.SAMPLE_FOLDER).resolve(Fer2013Files.PUBLIC_TEST_SAMPLE);
+        Path shared = Files.createDirectories(dir.resolve("clone/shared/data/fer2013"));
+        Fer2013Files files = new Fer2013Files(root, null);
+
+        DemoCommand.Replayed bare = DemoCommand.defaultData(files);
+        assertThat(bare.csv()).isEqualTo(sample);
+        assertThat(bare.note()).hasValueSatisfying(note -> assertThat(note).doesNotContain("\n")
+                .contains("bundled sample").contains(shared.toString()).contains("EMOSTREAM_FER2013_DIR")
+                .contains("--data"));
+
+        Files.writeString(shared.resolve(Fer2013Files.PUBLIC_TEST), "");
+        DemoCommand.Replayed full = DemoCommand.defaultData(files);
+        assertThat(full.csv()).isEqualTo(shared.resolve(Fer2013Files.PUBLIC_TEST));
+        assertThat(full.note()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("writes its submission under target/ of the repository, which git ignores")
+    void submissionUnderTarget() throws Exception {
+        Path root = RepositoryLayout.rootAbove(Path.of("").toAbsolutePath()).orElseThrow();
+        Path submission = new RepositoryLayout(root).defaultSubmission();
+        assertThat(submission).startsWithRaw(root.resolve("target"));
+        assertThat(Files.readAllLines(root.resolve(".gitignore"))).contains("target/");
     }
 }

@@ -1,7 +1,6 @@
 package dev.emostream.app.faults;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -21,6 +20,8 @@ import javax.net.ssl.SSLContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+
+import dev.emostream.app.testing.HttpExchanges;
 
 /**
  * What a secured schema registry looks like to its clients, put in front of the embedded (plain HTTP, open)
@@ -90,7 +91,7 @@ final class BasicAuthHttpsProxy implements AutoCloseable {
             if (!expectedAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 refused.incrementAndGet();
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"schema-registry\"");
-                respond(exchange, 401, "application/json",
+                HttpExchanges.respond(exchange, 401, "application/json",
                         "{\"error_code\":40101,\"message\":\"Unauthorized\"}".getBytes(StandardCharsets.UTF_8));
                 return;
             }
@@ -110,25 +111,15 @@ final class BasicAuthHttpsProxy implements AutoCloseable {
             try {
                 response = upstream.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
-                respond(exchange, 502, "text/plain", ("registry unreachable: " + e).getBytes(StandardCharsets.UTF_8));
+                HttpExchanges.respond(exchange, 502, "text/plain", ("registry unreachable: " + e).getBytes(StandardCharsets.UTF_8));
                 return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                respond(exchange, 503, "text/plain", new byte[0]);
+                HttpExchanges.respond(exchange, 503, "text/plain", new byte[0]);
                 return;
             }
-            respond(exchange, response.statusCode(),
+            HttpExchanges.respond(exchange, response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse("application/json"), response.body());
-        }
-    }
-
-    private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
         }
     }
 

@@ -9,16 +9,18 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Assumptions;
 
 import dev.emostream.app.replay.RateLimiter;
-import dev.emostream.app.testing.ItSupport;
 import dev.emostream.model.csv.Fer2013CsvReader;
+import dev.emostream.model.csv.Fer2013Files;
 import dev.emostream.model.csv.Fer2013Row;
 import dev.emostream.schemas.Emotion;
 import dev.emostream.schemas.FaceFrame;
@@ -57,9 +59,12 @@ final class SoakFrames implements AutoCloseable {
         this.badEvery = badEvery;
     }
 
-    /** The first {@code n} rows of the FER2013 training split (28,709 faces, all labeled). */
+    /** The first {@code n} rows of the full FER2013 training split (28,709 faces, all labeled); skips without it. */
     static List<Fer2013Row> trainingFaces(int n) throws IOException {
-        Path train = ItSupport.publicTestCsv().resolveSibling("train.csv.gz");
+        Fer2013Files data = Fer2013Files.find();
+        Optional<Path> full = data.full(Fer2013Files.TRAIN);
+        Assumptions.assumeTrue(full.isPresent(), () -> data.missing(Fer2013Files.TRAIN));
+        Path train = full.get();
         List<Fer2013Row> rows = new ArrayList<>(n);
         try (Fer2013CsvReader reader = Fer2013CsvReader.open(train)) {
             while (rows.size() < n) {

@@ -27,6 +27,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 class HttpApiTest {
 
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.RUNNING);
+    private final AtomicReference<String> stopReason = new AtomicReference<>();
     private final AtomicReference<List<AccuracyCounts>> counts = new AtomicReference<>(List.of());
     private final AtomicReference<InputLag> lag = new AtomicReference<>(InputLag.UNKNOWN);
     private final AtomicReference<StreamThreads> threads = new AtomicReference<>(StreamThreads.UNKNOWN);
@@ -45,6 +46,11 @@ class HttpApiTest {
             @Override
             public String modelVersion() {
                 return "m1";
+            }
+
+            @Override
+            public java.util.Optional<String> stopReason() {
+                return java.util.Optional.ofNullable(stopReason.get());
             }
 
             @Override
@@ -193,5 +199,18 @@ class HttpApiTest {
     @DisplayName("an unknown path is 404")
     void unknownPath() throws Exception {
         assertThat(get("/nope").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @DisplayName("once the app stops itself on a permanent error, /health and /health/live are 503 DOWN with the reason, even before Streams leaves RUNNING")
+    void stoppingWithReason() throws Exception {
+        stopReason.set("a configuration error no retry can fix: registry answered HTTP 401");
+
+        for (String path : List.of("/health", "/health/live")) {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(503);
+            assertThat(r.body()).as(path).contains("\"status\" : \"DOWN\"",
+                    "\"reason\" : \"a configuration error no retry can fix: registry answered HTTP 401\"");
+        }
     }
 }

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.emostream.app.EmotionStreamsApp;
-import dev.emostream.app.cli.StreamsAppCli;
 import dev.emostream.app.config.ConfigLoader;
+import dev.emostream.app.testing.CliRun;
 import dev.emostream.app.testing.ItSupport;
 import dev.emostream.app.testing.TestModels;
 import dev.emostream.embedded.junit.EmbeddedEnvironment;
@@ -38,7 +36,6 @@ import dev.emostream.schemas.FaceFrame;
 import dev.emostream.schemas.registry.RestSchemaRegistryClient;
 import dev.emostream.schemas.serde.AvroSerializer;
 import dev.emostream.trainer.cli.TrainerCli;
-import picocli.CommandLine;
 
 @ExtendWith(KafkaTestEnvironment.class)
 @DisplayName("replay and submission through the running app")
@@ -69,10 +66,10 @@ class ReplaySubmissionIT {
 
         List<String> overrides = props.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         try (EmotionStreamsApp app = EmotionStreamsApp.create(ConfigLoader.load(null, Map.of(), overrides)).start()) {
-            Cli replay = Cli.run("replay", "--config", config.toString(), "--data", csv.toString(), "--topic", topic,
+            CliRun replay = CliRun.of("replay", "--config", config.toString(), "--data", csv.toString(), "--topic", topic,
                     "--source", source, "--max");
-            assertThat(replay.code).as(replay.err).isZero();
-            assertThat(replay.out).contains("replay: frames=" + FACES + " labeled=" + FACES + " malformed=0");
+            assertThat(replay.code()).as(replay.err()).isZero();
+            assertThat(replay.out()).contains("replay: frames=" + FACES + " labeled=" + FACES + " malformed=0");
 
             // a producer without idempotence that retried: the same frames again, same key, same ids
             repeatFrames(env, topic, rows.subList(0, REPEATED), source);
@@ -82,10 +79,10 @@ class ReplaySubmissionIT {
                         java.time.Duration.ZERO)).hasSize(FACES + REPEATED);
             }
 
-            Cli submission = Cli.run("submission", "--config", config.toString(), "--topic", topic, "--out",
+            CliRun submission = CliRun.of("submission", "--config", config.toString(), "--topic", topic, "--out",
                     dir.resolve("submission.csv").toString(), "--expect", String.valueOf(FACES), "--timeout", "180");
-            LOG.info("submission output:\n{}", submission.out);
-            assertThat(submission.code).as(submission.err).isZero();
+            LOG.info("submission output:\n{}", submission.out());
+            assertThat(submission.code()).as(submission.err()).isZero();
 
             List<String> lines = Files.readAllLines(dir.resolve("submission.csv"));
             assertThat(lines).hasSize(FACES + 1);
@@ -100,12 +97,12 @@ class ReplaySubmissionIT {
 
             var expected = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json(trainer("evaluate", "--data",
                     csv.toString(), "--model", artifact.toString(), "--json")));
-            Matcher m = Pattern.compile("accuracy: +[0-9.]+ \\((\\d+) of (\\d+) labeled frames\\)").matcher(submission.out);
-            assertThat(m.find()).as(submission.out).isTrue();
+            Matcher m = Pattern.compile("accuracy: +[0-9.]+ \\((\\d+) of (\\d+) labeled frames\\)").matcher(submission.out());
+            assertThat(m.find()).as(submission.out()).isTrue();
             assertThat(Long.parseLong(m.group(1))).isEqualTo(expected.get("correct").asLong());
             assertThat(Long.parseLong(m.group(2))).isEqualTo(FACES);
-            assertThat(submission.out).contains("note: " + REPEATED + " repeated events");
-            assertThat(submission.out.strip().lines().reduce((a, b) -> b).orElseThrow())
+            assertThat(submission.out()).contains("note: " + REPEATED + " repeated events");
+            assertThat(submission.out().strip().lines().reduce((a, b) -> b).orElseThrow())
                     .startsWith("submission: frames=" + FACES + " accuracy=")
                     .endsWith("submission=" + dir.resolve("submission.csv").toAbsolutePath());
         }
@@ -148,17 +145,5 @@ class ReplaySubmissionIT {
 
     private static String json(String out) {
         return out.substring(out.indexOf('{'));
-    }
-
-    private record Cli(int code, String out, String err) {
-        static Cli run(String... args) {
-            CommandLine cli = StreamsAppCli.commandLine();
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            cli.setOut(new PrintWriter(out, true));
-            cli.setErr(new PrintWriter(err, true));
-            int code = cli.execute(args);
-            return new Cli(code, out.toString(), err.toString());
-        }
     }
 }

@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import dev.emostream.embedded.junit.EmbeddedEnvironment;
 import dev.emostream.model.csv.Fer2013CsvReader;
+import dev.emostream.model.csv.Fer2013Files;
 import dev.emostream.model.csv.Fer2013Row;
 import dev.emostream.schemas.Emotion;
 import dev.emostream.schemas.AccuracySnapshot;
@@ -34,30 +35,37 @@ import dev.emostream.schemas.FaceFrame;
 import dev.emostream.schemas.registry.SchemaRegistryClient;
 import dev.emostream.schemas.serde.AvroDeserializer;
 
-/** What the integration tests share: the FER2013 faces, clients for the embedded broker, app properties. */
+/** What the integration tests share: FER2013 faces from the bundled sample, clients for the embedded broker, app properties. */
 public final class ItSupport {
 
     private ItSupport() {
     }
 
-    /** The Kaggle public test set, as the parent pom hands it to tests. */
-    public static Path publicTestCsv() {
-        String dir = System.getProperty("emostream.fer2013.dir", "../../shared/data/fer2013");
-        return Path.of(dir, "public_test.csv.gz");
-    }
-
-    /** The header and the first {@code n} rows of the public test set, as a plain CSV in {@code dir}. */
+    /**
+     * The header and {@code n} faces of the bundled FER2013 sample (its 800 test faces, then its 1,600 training
+     * faces) as a plain CSV in {@code dir}. Past the sample's 2,400 faces it starts over, with a suffix that keeps
+     * every id unique: the tests count and compare what comes out, they do not need new faces.
+     */
     public static Path firstRows(Path dir, int n) throws IOException {
-        Path out = dir.resolve("public_test_first_" + n + ".csv");
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(publicTestCsv())), StandardCharsets.UTF_8))) {
-            List<String> lines = new ArrayList<>(n + 1);
-            String line;
-            while (lines.size() <= n && (line = in.readLine()) != null) {
-                lines.add(line);
+        Fer2013Files data = Fer2013Files.find();
+        List<String> faces = new ArrayList<>();
+        String header = null;
+        for (String file : List.of(Fer2013Files.PUBLIC_TEST_SAMPLE, Fer2013Files.TRAIN_SAMPLE)) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                    new GZIPInputStream(Files.newInputStream(data.sample(file))), StandardCharsets.US_ASCII))) {
+                header = in.readLine();
+                in.lines().forEach(faces::add);
             }
-            Files.write(out, lines);
         }
+        List<String> lines = new ArrayList<>(n + 1);
+        lines.add(header);
+        for (int i = 0; i < n; i++) {
+            int round = i / faces.size();
+            String face = faces.get(i % faces.size());
+            lines.add(round == 0 ? face : face.replaceFirst(",", "-" + round + ","));
+        }
+        Path out = dir.resolve("sample_first_" + n + ".csv");
+        Files.write(out, lines);
         return out;
     }
 
@@ -84,8 +92,13 @@ public final class ItSupport {
     }
 
     public static KafkaProducer<byte[], byte[]> producer(EmbeddedEnvironment env) {
+        return producer(env.bootstrapServers());
+    }
+
+    /** An idempotent producer of raw bytes (the tests serialize, or break, the values themselves). */
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());

@@ -62,7 +62,7 @@ class FrameIntakeFuzzTest {
         assertThat(registry.register(TOPIC + "-value", FaceFrame.getClassSchema())).isEqualTo(1);
         assertThat(registry.register("emotions-value", EmotionEvent.getClassSchema())).isEqualTo(2);
         assertThat(registry.register("faces.evolved-value", EVOLVED)).isEqualTo(3);
-        intake = new FrameIntake(registry, new FaceFrameValidator(TopologySettings.DEFAULT_MIN_SIZE,
+        intake = new FrameIntake(registry, java.util.Map.of(), new FaceFrameValidator(TopologySettings.DEFAULT_MIN_SIZE,
                 TopologySettings.DEFAULT_MAX_SIZE), new AppMetrics(new SimpleMeterRegistry()));
         context = new MockProcessorContext<>();
         context.setRecordMetadata(TOPIC, 0, 42);
