@@ -74,8 +74,9 @@ class HelperPathCheckTest {
     void predictionsAgree() {
         List<FaceImage> sample = faces.stream().map(Fer2013Row::face).toList();
         List<EmotionPrediction> helper = new Dl4jEmotionClassifier(shipped).classify(sample);
-        ComputationGraph builtInNet = OneDnnHelpers.build(false, () -> shipped.networks().get(0).clone());
-        List<EmotionPrediction> builtIn = new Dl4jEmotionClassifier(shipped.metadata().version(), builtInNet,
+        List<ComputationGraph> builtInNets = OneDnnHelpers.build(false,
+                () -> shipped.networks().stream().map(ComputationGraph::clone).toList());
+        List<EmotionPrediction> builtIn = new Dl4jEmotionClassifier(shipped.metadata().version(), builtInNets,
                 shipped.metadata().preprocessing()).classify(sample);
         int same = 0;
         for (int i = 0; i < sample.size(); i++) {
