@@ -197,7 +197,7 @@ final class EngineCommand implements Callable<Integer> {
     private static double agreement(ModelArtifact artifact, List<Fer2013Row> faces) {
         Dl4jEmotionClassifier helpers = new Dl4jEmotionClassifier(artifact);
         Dl4jEmotionClassifier builtIn = new Dl4jEmotionClassifier(artifact.metadata().version(),
-                OneDnnHelpers.build(false, () -> artifact.networks().stream().map(ComputationGraph::clone).toList()),
+                OneDnnHelpers.build(false, artifact::copyNetworks),
                 artifact.metadata().preprocessing());
         int same = 0;
         for (int from = 0; from < faces.size(); from += 64) {

@@ -53,8 +53,7 @@ final class RawInference implements AutoCloseable {
             throws ModelArtifactException {
         ModelArtifact artifact = ModelArtifact.load(modelFile);
         for (int i = 0; i < networks; i++) {
-            this.networks.add(OneDnnHelpers.build(helpers,
-                    () -> artifact.networks().stream().map(ComputationGraph::clone).toList()));
+            this.networks.add(OneDnnHelpers.build(helpers, artifact::copyNetworks));
         }
         this.nativeThreads = nativeThreads;
         this.recipe = artifact.metadata().preprocessing();

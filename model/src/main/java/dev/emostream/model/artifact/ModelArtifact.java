@@ -67,6 +67,14 @@ public final class ModelArtifact {
         return networks;
     }
 
+    /**
+     * A fresh copy of every member, for one more batch at a time (DL4J's {@code output} is synchronized per network);
+     * the copies engage oneDNN helpers or not as the helper property says when this is called.
+     */
+    public List<ComputationGraph> copyNetworks() {
+        return networks.stream().map(ComputationGraph::clone).toList();
+    }
+
     /** The zip entry of member {@code i}: {@code network.zip} for the first, as in single-network artifacts. */
     static String memberEntry(int i) {
         return i == 0 ? NETWORK_ENTRY : "network-" + i + ".zip";

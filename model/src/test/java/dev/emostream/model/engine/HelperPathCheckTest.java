@@ -75,7 +75,7 @@ class HelperPathCheckTest {
         List<FaceImage> sample = faces.stream().map(Fer2013Row::face).toList();
         List<EmotionPrediction> helper = new Dl4jEmotionClassifier(shipped).classify(sample);
         List<ComputationGraph> builtInNets = OneDnnHelpers.build(false,
-                () -> shipped.networks().stream().map(ComputationGraph::clone).toList());
+                shipped::copyNetworks);
         List<EmotionPrediction> builtIn = new Dl4jEmotionClassifier(shipped.metadata().version(), builtInNets,
                 shipped.metadata().preprocessing()).classify(sample);
         int same = 0;

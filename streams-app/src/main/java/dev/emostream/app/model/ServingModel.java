@@ -50,7 +50,7 @@ public final class ServingModel {
         List<ComputationGraph> originals = artifact.networks();
         AtomicBoolean originalTaken = new AtomicBoolean();
         Supplier<EmotionClassifier> factory = () -> new Dl4jEmotionClassifier(artifact.metadata().version(),
-                originalTaken.getAndSet(true) ? originals.stream().map(ComputationGraph::clone).toList() : originals,
+                originalTaken.getAndSet(true) ? artifact.copyNetworks() : originals,
                 artifact.metadata().preprocessing());
         return new ServingModel(artifact.metadata().version(), origin, factory);
     }
