@@ -1,5 +1,7 @@
 package dev.emostream.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,12 +64,17 @@ class EndToEndCommand implements Callable<Integer> {
         Map<String, Object> body = new LinkedHashMap<>();
         List<Map<String, Object>> phases = new ArrayList<>();
         double fullFps;
+        List<FrameCostBreakdown.Row> costs = null;
         Map<String, Object> half = null;
         List<MemorySampler.Sample> soakSamples = List.of();
         try (MemorySampler memory = new MemorySampler(sampleMs);
              EndToEndRun run = new EndToEndRun(options, file, faces, memory).start()) {
             body.put("warmup", warmUp(run, "warmup", options.warmupFrames, 0));
+            CpuProfile profile = options.profile ? CpuProfile.start() : null;
             EndToEndRun.Phase full = run.run("full", options.frames, 0, null);
+            if (profile != null) {
+                costs = frameCosts(profile.stop(), full.seen);
+            }
             fullFps = full.framesPerSecond();
             phases.add(EndToEndRun.summary(full, memory.of("full")));
             if (options.halfLoad > 0) {
@@ -107,6 +114,11 @@ class EndToEndCommand implements Callable<Integer> {
                     p.get("heapUsedMbMax"), p.get("oldGenAfterGcMbLast"), p.get("rssMbMax")));
         }
         System.out.print(Results.table(rows));
+        if (costs != null) {
+            System.out.println("core time per frame at full speed, by part (async-profiler CPU samples):");
+            System.out.print(FrameCostBreakdown.table(costs));
+            body.put("frameCosts", costs);
+        }
         if (!soakSamples.isEmpty()) {
             System.out.println("soak memory, one sample every " + options.soakSampleSeconds + " s:");
             System.out.print(soakTable(soakSamples));
@@ -161,6 +173,16 @@ class EndToEndCommand implements Callable<Integer> {
             }
         }
         return rounds;
+    }
+
+    /** The full phase's profile as a per-frame table; the stacks are kept for a closer look (e.g. a flame graph). */
+    private List<FrameCostBreakdown.Row> frameCosts(CpuProfile.Result profile, long frames) throws IOException {
+        Path stacks = Results.folder().resolve(options.fileName() + ".collapsed");
+        Files.createDirectories(stacks.getParent());
+        Files.writeString(stacks, profile.collapsed());
+        System.err.printf("e2e: full phase profiled: %.1f core s over %.1f s, stacks in %s%n", profile.cpuSeconds(),
+                profile.wallSeconds(), stacks);
+        return FrameCostBreakdown.of(profile.collapsed(), profile.cpuSeconds(), frames);
     }
 
     /** The app's configuration as the run will set it, for what raw inference must match. */

@@ -8,15 +8,16 @@ import picocli.CommandLine.Option;
 /** The knobs of an end-to-end run: load, growth dimensions, and the app settings being compared. */
 final class EndToEndOptions {
 
-    @Option(names = "--frames", defaultValue = "2000", description = "Frames in the full-speed phase (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "20000",
+            description = "Frames in the full-speed phase: a backlog the app works off for some 20 s (default: ${DEFAULT-VALUE}).")
     int frames;
 
-    @Option(names = "--warmup-frames", defaultValue = "300",
+    @Option(names = "--warmup-frames", defaultValue = "3000",
             description = "Frames per warm-up round, sent at full speed and awaited before measuring: JIT, ND4J, first "
                     + "transactions (default: ${DEFAULT-VALUE}).")
     int warmupFrames;
 
-    @Option(names = "--warmup-rounds", defaultValue = "30",
+    @Option(names = "--warmup-rounds", defaultValue = "15",
             description = "Most warm-up rounds, at full speed and again at the steady phase's rate: they repeat until "
                     + "the JIT compiles less than --jit-quiet of a round's time (default: ${DEFAULT-VALUE}).")
     int warmupRounds;
@@ -69,6 +70,11 @@ final class EndToEndOptions {
 
     @Option(names = "--soak-sample-s", defaultValue = "10", description = "Soak table: one memory sample every N s (default: ${DEFAULT-VALUE}).")
     int soakSampleSeconds;
+
+    @Option(names = "--profile",
+            description = "Sample every thread's CPU during the full-speed phase (async-profiler) and print core time per "
+                    + "frame by part of the pipeline; the stacks go next to the JSON (*.collapsed).")
+    boolean profile;
 
     @Option(names = "--label", defaultValue = "", description = "Free text naming this setup; part of the JSON name.")
     String label;

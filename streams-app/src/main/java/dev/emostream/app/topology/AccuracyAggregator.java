@@ -8,8 +8,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import dev.emostream.schemas.AccuracySnapshot;
 
 /**
- * Folds classified frames into running counts per (model version, scope) and emits a snapshot for every
- * labeled frame. The store is changelogged; under exactly-once its update, the snapshot and the input offset
+ * Folds each batch's counts into running counts per (model version, scope) and emits a snapshot for every
+ * update with labeled frames. The store is changelogged; under exactly-once its update, the snapshot and the input offset
  * commit together, so a crash neither loses nor double-counts a frame.
  */
 final class AccuracyAggregator implements Processor<String, AccuracyUpdate, String, AccuracySnapshot> {
@@ -35,9 +35,9 @@ final class AccuracyAggregator implements Processor<String, AccuracyUpdate, Stri
         if (before == null) {
             before = AccuracyCounts.empty(u.modelVersion(), u.scope());
         }
-        AccuracyCounts after = before.plus(u.predicted(), u.trueLabel());
+        AccuracyCounts after = before.plus(u);
         store.put(record.key(), after);
-        if (u.trueLabel() != null) {
+        if (u.labeled() > 0) {
             context.forward(record.withValue(after.toSnapshot(context.currentSystemTimeMs())));
         }
     }

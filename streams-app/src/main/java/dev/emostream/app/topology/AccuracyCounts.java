@@ -45,14 +45,13 @@ public record AccuracyCounts(String modelVersion, String scope, long seen, long 
         return new AccuracyCounts(modelVersion, scope, 0, 0, 0, new long[Emotion.COUNT * Emotion.COUNT]);
     }
 
-    AccuracyCounts plus(Emotion predicted, Emotion trueLabel) {
-        if (trueLabel == null) {
-            return new AccuracyCounts(modelVersion, scope, seen + 1, labeled, correct, confusion);
-        }
+    AccuracyCounts plus(AccuracyUpdate u) {
         long[] next = confusion.clone();
-        next[trueLabel.code() * Emotion.COUNT + predicted.code()]++;
-        return new AccuracyCounts(modelVersion, scope, seen + 1, labeled + 1,
-                correct + (predicted == trueLabel ? 1 : 0), next);
+        for (int i = 0; i < next.length; i++) {
+            next[i] += u.confusion()[i];
+        }
+        return new AccuracyCounts(modelVersion, scope, seen + u.seen(), labeled + u.labeled(), correct + u.correct(),
+                next);
     }
 
     public double accuracy() {

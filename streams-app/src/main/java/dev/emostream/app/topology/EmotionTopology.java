@@ -1,6 +1,5 @@
 package dev.emostream.app.topology;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -24,7 +23,6 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.emostream.app.metrics.AppMetrics;
 import dev.emostream.app.model.ModelHolder;
-import dev.emostream.model.Emotion;
 import dev.emostream.schemas.AccuracySnapshot;
 import dev.emostream.schemas.EmotionEvent;
 import dev.emostream.schemas.registry.SchemaRegistryClient;
@@ -36,9 +34,9 @@ import dev.emostream.schemas.serde.AvroSerde;
  * <pre>
  * faces.* (bytes) -> intake: decode + validate --rejected--> rejected-faces (original bytes + reason headers)
  *                                 |
- *                               valid -> micro-batch classifier [frame-buffer] -> emotions
+ *                               valid -> micro-batch classifier [frame-buffer] -> events -> emotions
  *                                                                   |
- *                              per (version, scope), repartitioned -> accuracy aggregator [accuracy-store]
+ *                        per batch and (version, scope), repartitioned -> accuracy aggregator [accuracy-store]
  *                                                                   -> emotion-accuracy
  * </pre>
  *
@@ -94,23 +92,24 @@ public final class EmotionTopology {
                 .to(settings.rejectedTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName("dead-letters"));
 
-        KStream<byte[], EmotionEvent> events = branches.get("intake-valid")
+        Map<String, KStream<byte[], Classified>> classified = branches.get("intake-valid")
                 .mapValues(value -> ((Intake.Valid) value).frame(), Named.as("valid-frame"))
-                .process(classifier(settings, models, metrics, inference), Named.as("micro-batch-classifier"));
+                .process(classifier(settings, models, metrics, inference), Named.as("micro-batch-classifier"))
+                .split(Named.as("classified-"))
+                .branch((key, value) -> value instanceof Classified.Event, Branched.as("events"))
+                .defaultBranch(Branched.as("accuracy"));
 
-        events.to(settings.emotionsTopic(), Produced.with(Serdes.ByteArray(), eventSerde).withName("emotion-events"));
+        classified.get("classified-events")
+                .mapValues(value -> ((Classified.Event) value).event(), Named.as("event"))
+                .to(settings.emotionsTopic(), Produced.with(Serdes.ByteArray(), eventSerde).withName("emotion-events"));
 
-        // Counts per (version, scope) must meet in one task whatever partition the frame came from: repartition.
-        events.flatMap((key, event) -> {
-                    Emotion predicted = Emotion.fromCode(event.getPredicted().ordinal());
-                    Emotion truth = event.getTrueLabel() == null ? null : Emotion.fromCode(event.getTrueLabel().ordinal());
-                    String source = AccuracyKey.sourceScope(event.getSourceId());
-                    return List.of(
-                            KeyValue.pair(AccuracyKey.of(event.getModelVersion(), AccuracyKey.ALL),
-                                    new AccuracyUpdate(event.getModelVersion(), AccuracyKey.ALL, predicted, truth)),
-                            KeyValue.pair(AccuracyKey.of(event.getModelVersion(), source),
-                                    new AccuracyUpdate(event.getModelVersion(), source, predicted, truth)));
-                }, Named.as("accuracy-scopes"))
+        // Counts per (version, scope) must meet in one task whatever partition the frame came from: repartition,
+        // one update per scope and batch.
+        classified.get("classified-accuracy")
+                .map((key, value) -> {
+                    AccuracyUpdate update = ((Classified.Accuracy) value).update();
+                    return KeyValue.pair(AccuracyKey.of(update.modelVersion(), update.scope()), update);
+                }, Named.as("accuracy-by-key"))
                 .repartition(Repartitioned.with(Serdes.String(), AccuracyUpdate.SERDE).withName(ACCURACY_REPARTITION))
                 .process(aggregator(), Named.as("accuracy-aggregator"))
                 .to(settings.accuracyTopic(), Produced.with(Serdes.String(), snapshotSerde).withName("accuracy-snapshots"));
@@ -125,7 +124,7 @@ public final class EmotionTopology {
         return serde;
     }
 
-    private static ProcessorSupplier<byte[], ValidFrame, byte[], EmotionEvent> classifier(
+    private static ProcessorSupplier<byte[], ValidFrame, byte[], Classified> classifier(
             TopologySettings settings, ModelHolder models, AppMetrics metrics, Executor inference) {
         return new ProcessorSupplier<>() {
             @Override

@@ -76,7 +76,7 @@ import dev.emostream.schemas.EmotionEvent;
  * <p>The model is read from the holder once per batch: a swap takes effect on the next batch, and every event
  * names the version that produced it.
  */
-final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[], EmotionEvent> {
+final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[], Classified> {
 
     private final String storeName;
     private final int batchSize;
@@ -86,7 +86,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private final AppMetrics metrics;
     private final Executor inference;
     private final int maxInFlight;
-    private ProcessorContext<byte[], EmotionEvent> context;
+    private ProcessorContext<byte[], Classified> context;
     private KeyValueStore<Long, BufferedFrame> buffer;
     /** Buffered frames not yet handed to the model, oldest first (the store holds these and the batches in flight). */
     private final ArrayDeque<KeyValue<Long, BufferedFrame>> waiting = new ArrayDeque<>();
@@ -102,11 +102,11 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
 
     /** A batch handed to the model and not yet forwarded. */
     private record InFlight(List<KeyValue<Long, BufferedFrame>> frames, List<FaceImage> faces, ServingModel model,
-                            CompletableFuture<Classified> result) {
+                            CompletableFuture<Inference> result) {
     }
 
     /** What the worker hands back: the predictions, how long the model took, and when it finished. */
-    private record Classified(List<EmotionPrediction> predictions, long nanos, long doneAtMs) {
+    private record Inference(List<EmotionPrediction> predictions, long nanos, long doneAtMs) {
     }
 
     MicroBatchClassifier(String storeName, int batchSize, Duration maxWait, Duration idleGap, ModelHolder models,
@@ -122,7 +122,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     }
 
     @Override
-    public void init(ProcessorContext<byte[], EmotionEvent> context) {
+    public void init(ProcessorContext<byte[], Classified> context) {
         this.context = context;
         this.buffer = context.getStateStore(storeName);
         // init runs after the store is restored: frames left from before a restart are still to be classified
@@ -202,10 +202,10 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         for (KeyValue<Long, BufferedFrame> kv : batch) {
             faces.add(kv.value.frame().image());
         }
-        CompletableFuture<Classified> result = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Inference> result = CompletableFuture.supplyAsync(() -> {
             long start = System.nanoTime();
             List<EmotionPrediction> predictions = model.classify(faces);
-            return new Classified(predictions, System.nanoTime() - start, System.currentTimeMillis());
+            return new Inference(predictions, System.nanoTime() - start, System.currentTimeMillis());
         }, inference);
         inFlight.add(new InFlight(batch, faces, model, result));
         forwardDone();
@@ -221,7 +221,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     /** Waits for the oldest batch in flight and forwards its events. */
     private void forwardOldest() {
         InFlight batch = inFlight.poll();
-        Classified classified;
+        Inference classified;
         try {
             classified = batch.result().join();
         } catch (CompletionException e) {
@@ -235,12 +235,19 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         }
         metrics.batchClassified(batch.faces().size(), Duration.ofNanos(classified.nanos()));
         Instant classifiedAt = Instant.ofEpochMilli(classified.doneAtMs());
+        BatchAccuracy accuracy = new BatchAccuracy();
+        long newest = Long.MIN_VALUE;
         for (int i = 0; i < batch.frames().size(); i++) {
             BufferedFrame b = batch.frames().get(i).value;
             EmotionEvent event = toEvent(b.frame(), predictions.get(i), batch.model().version(), classifiedAt);
-            context.forward(new Record<>(b.key(), event, b.timestamp(), new RecordHeaders()));
+            context.forward(new Record<>(b.key(), new Classified.Event(event), b.timestamp(), new RecordHeaders()));
             metrics.frameClassified(event, batch.faces().get(i));
+            accuracy.add(event);
+            newest = Math.max(newest, b.timestamp());
             buffer.delete(batch.frames().get(i).key);
+        }
+        for (AccuracyUpdate update : accuracy.updates()) {
+            context.forward(new Record<>(null, new Classified.Accuracy(update), newest, new RecordHeaders()));
         }
     }
 

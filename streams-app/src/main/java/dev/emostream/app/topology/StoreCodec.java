@@ -33,6 +33,12 @@ final class StoreCodec {
     }
 
     static <T> Serde<T> serde(String what, int format, Writer<T> writer, Reader<T> reader) {
+        return serde(what, format, writer, reader, format, reader);
+    }
+
+    /** Writes {@code format}; reads it and one earlier format, {@code olderFormat}, with its own reader. */
+    static <T> Serde<T> serde(String what, int format, Writer<T> writer, Reader<T> reader, int olderFormat,
+                              Reader<T> olderReader) {
         Serializer<T> ser = (topic, value) -> {
             if (value == null) {
                 return null;
@@ -52,11 +58,14 @@ final class StoreCodec {
             }
             try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
                 int f = in.readByte();
-                if (f != format) {
-                    throw new SerializationException(what + " in format " + f + " on " + topic
-                            + "; this build reads format " + format);
+                if (f == format) {
+                    return reader.read(in);
                 }
-                return reader.read(in);
+                if (f == olderFormat) {
+                    return olderReader.read(in);
+                }
+                throw new SerializationException(what + " in format " + f + " on " + topic + "; this build reads format "
+                        + format + (olderFormat == format ? "" : " and " + olderFormat));
             } catch (IOException e) {
                 throw new SerializationException("corrupt " + what + " on " + topic + ": " + e, e);
             }

@@ -477,6 +477,19 @@ class EmotionTopologyTest {
     }
 
     @Test
+    @DisplayName("a batch updates the accuracy counts once per scope, not once per frame")
+    void accuracyOncePerBatchAndScope() {
+        for (int i = 0; i < 4; i++) {
+            send(Frames.frame("f" + i, "cam-1", Emotion.HAPPY, dev.emostream.schemas.Emotion.HAPPY));
+        }
+
+        assertThat(emotions.getQueueSize()).isEqualTo(4);
+        var snapshots = accuracy.readKeyValuesToList();
+        assertThat(snapshots).extracting(kv -> kv.key).containsExactlyInAnyOrder("v1|all", "v1|source:cam-1");
+        assertThat(snapshots).allSatisfy(kv -> assertThat(kv.value.getLabeled()).isEqualTo(4));
+    }
+
+    @Test
     @DisplayName("every input record ends in exactly one of emotions and rejected-faces")
     void everyRecordAccountedFor() {
         for (int i = 0; i < 10; i++) {

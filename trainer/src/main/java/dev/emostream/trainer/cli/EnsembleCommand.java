@@ -42,6 +42,10 @@ final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--val", paramLabel = "CSV", description = "Labeled CSV to score the members and the ensemble on.")
     Path val;
 
+    @Option(names = "--tta", paramLabel = "VIEWS", description = "Test-time views the ensemble serves with, instead of "
+            + "the members' own: " + TestTimeAugmentation.CHOICES + ". Each view is one more forward pass per member.")
+    String tta;
+
     @Override
     public Integer call() throws Exception {
         List<ModelArtifact> artifacts = new ArrayList<>();
@@ -56,6 +60,9 @@ final class EnsembleCommand implements Callable<Integer> {
                         + " has " + recipe + ", " + members.get(i) + " has " + other);
             }
         }
+        if (tta != null) {
+            recipe = TestTimeAugmentation.apply(tta, recipe);
+        }
         FaceDataset data = val == null ? null : FaceDataset.read(val, new FacePreprocessor(recipe));
         List<ComputationGraph> networks = new ArrayList<>();
         List<ModelMetadata.Member> described = new ArrayList<>();
@@ -66,7 +73,7 @@ final class EnsembleCommand implements Callable<Integer> {
             Double alone = null;
             networks.addAll(a.networks());
             if (data != null) {
-                alone = accuracy(new Dl4jEmotionClassifier(a), data).confusion().accuracy();
+                alone = accuracy(new Dl4jEmotionClassifier(m.version(), a.networks(), recipe), data).confusion().accuracy();
                 ensemble = accuracy(new Dl4jEmotionClassifier(version, networks, recipe), data);
                 System.out.printf(Locale.ROOT, "%-28s alone %.4f   ensemble of the first %d: %.4f%n", m.version(),
                         alone, networks.size(), ensemble.confusion().accuracy());
