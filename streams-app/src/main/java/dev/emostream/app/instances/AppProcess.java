@@ -40,18 +40,24 @@ public final class AppProcess implements AutoCloseable {
         try (var out = Files.newBufferedWriter(config)) {
             p.store(out, "app instance " + name);
         }
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), StreamsAppCli.class.getName(),
-                "run", "--config", config.toString()));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(jvmOptions, StreamsAppCli.class, "run", "--config",
+                config.toString()));
         pb.environment().keySet().removeIf(k -> k.startsWith("EMOSTREAM_"));
         pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         Path log = dir.resolve(name + ".log");
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         return new AppProcess(name, log, pb.start());
+    }
+
+    /** {@code java <jvmOptions> -cp <this JVM's classpath> <main> <args>}: this JVM's code in a new process. */
+    public static List<String> javaCommand(List<String> jvmOptions, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return command;
     }
 
     public String name() {
