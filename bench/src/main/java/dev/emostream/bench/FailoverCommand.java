@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Option;
 @Command(name = "failover", mixinStandardHelpOptions = true,
         description = "Kills one of several app instances (child JVMs, same application.id) during a replay; prints "
                 + "frames lost and duplicated on the committed events topic and the failover time.")
-class FailoverCommand implements java.util.concurrent.Callable<Integer> {
+class FailoverCommand implements Callable<Integer> {
 
     private static final String PHASE = "failover";
 
@@ -111,8 +112,7 @@ class FailoverCommand implements java.util.concurrent.Callable<Integer> {
                     firstAfterKill.putIfAbsent(record.partition(), seenNanos);
                 }
             });
-            Map<String, String> props = run.appProperties(0);
-            String appId = props.get("application.id");
+            String appId = run.appProperties(0).get("application.id");
             for (int i = 0; i < instances; i++) {
                 Map<String, String> own = run.appProperties(i);
                 own.put("client.id", names.get(i));
