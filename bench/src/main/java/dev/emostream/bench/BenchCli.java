@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * other work are only comparable within one run, which is why the ratio is always measured in one process.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Serving benchmarks: raw inference, per-frame overheads, end to end, ratio, growth, soak.",
+        description = "Serving benchmarks: raw inference, per-frame overheads, end to end, ratio, growth, soak, scale-out, failover.",
         subcommands = {
                 RawCommand.class,
                 OverheadsCommand.class,
@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 AllCommand.class,
                 TinyModelCommand.class,
                 EngineCommand.class,
+                FailoverCommand.class,
+                ScaleOutCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class BenchCli {

@@ -79,6 +79,20 @@ final class EndToEndOptions {
     @Option(names = "--label", defaultValue = "", description = "Free text naming this setup; part of the JSON name.")
     String label;
 
+    /** A setup built in code (scale-out, failover), with the app's own batching and commit settings. */
+    static EndToEndOptions of(int partitions, int instances, int sources, String label) {
+        EndToEndOptions o = new EndToEndOptions();
+        o.partitions = partitions;
+        o.instances = instances;
+        o.sources = sources;
+        o.batchSize = -1;
+        o.maxWaitMs = -1;
+        o.streamThreads = -1;
+        o.commitIntervalMs = -1;
+        o.label = label;
+        return o;
+    }
+
     String describe() {
         return "sources=" + sources + " partitions=" + partitions + " instances=" + instances
                 + (batchSize > 0 ? " batch=" + batchSize : "") + (maxWaitMs >= 0 ? " maxWaitMs=" + maxWaitMs : "")

@@ -49,7 +49,8 @@ import dev.emostream.schemas.serde.AvroSerializer;
 
 /**
  * The app as it runs, end to end: the in-process KRaft broker, the Apicurio registry (child process), one or
- * more {@link EmotionStreamsApp} instances with the same application id, a producer replaying public-test faces
+ * more {@link EmotionStreamsApp} instances with the same application id (none for {@code failover}, which starts
+ * them as child JVMs with {@link #appProperties}), a producer replaying public-test faces
  * and a {@code read_committed} consumer on the events topic. Latency is capture time (set when the frame is
  * sent) to the moment the consumer sees the committed event; throughput is frames over first send to last
  * event seen.
@@ -115,7 +116,13 @@ final class EndToEndRun implements AutoCloseable {
     private Thread reader;
     private final Map<String, Phase> phases = new ConcurrentHashMap<>();
     private volatile boolean stopping;
+    private volatile EventListener listener = (record, event, seenNanos) -> { };
     private Path stateRoot;
+
+    /** Sees every committed event the reader gets, on the reader's thread (the failover count reads ids). */
+    interface EventListener {
+        void seen(ConsumerRecord<byte[], byte[]> record, EmotionEvent event, long seenNanos);
+    }
 
     EndToEndRun(EndToEndOptions options, Path modelFile, List<Fer2013Row> faces, MemorySampler memory) {
         this.options = options;
@@ -180,6 +187,14 @@ final class EndToEndRun implements AutoCloseable {
         return p;
     }
 
+    void listen(EventListener listener) {
+        this.listener = listener;
+    }
+
+    String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
     /** The batch size the apps classify with (what the ratio compares against). */
     int appBatchSize() throws Exception {
         return new AppConfig(appProperties(0)).settings().batchSize();
@@ -217,6 +232,7 @@ final class EndToEndRun implements AutoCloseable {
                     long nowMs = System.currentTimeMillis();
                     long nowNanos = System.nanoTime();
                     EmotionEvent e = events.deserialize(EMOTIONS, r.value());
+                    listener.seen(r, e, nowNanos);
                     String id = e.getFrameId();
                     Phase phase = phases.get(id.substring(0, id.indexOf('-')));
                     if (phase == null) {

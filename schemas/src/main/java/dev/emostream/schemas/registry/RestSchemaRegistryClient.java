@@ -102,6 +102,13 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         }
         Response r = send("POST", "/subjects/" + segment(subject) + "/versions", schemaBody(schema));
         if (r.status() == 409) {
+            // Apicurio answers the second of two identical registrations racing each other (app instances starting
+            // together) with 409 "already exists", where Confluent's registry returns the id: if the schema is
+            // there now, it is ours; only a schema still absent was refused as incompatible
+            OptionalInt registered = lookup(subject, schema);
+            if (registered.isPresent()) {
+                return registered.getAsInt();
+            }
             throw new IncompatibleSchemaException(subject, r.message());
         }
         requireOk(r, "register a schema under subject " + subject);

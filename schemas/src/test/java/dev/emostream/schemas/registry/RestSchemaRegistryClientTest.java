@@ -135,6 +135,7 @@ class RestSchemaRegistryClientTest {
     @DisplayName("409 on register is IncompatibleSchemaException carrying the registry's message")
     void incompatible() {
         answer(409, "{\"error_code\":409,\"message\":\"Schema being registered is incompatible with an earlier schema\"}");
+        answer(404, "{\"error_code\":40403,\"message\":\"Schema not found\"}");
         assertThatThrownBy(() -> client().register("s-value", FaceFrame.getClassSchema()))
                 .isInstanceOfSatisfying(IncompatibleSchemaException.class, e -> {
                     assertThat(e.registryMessage()).isEqualTo("Schema being registered is incompatible with an earlier schema");
@@ -235,6 +236,18 @@ class RestSchemaRegistryClientTest {
                 .isEqualTo(new CompatibilityResult(false, List.of("Incompatible artifact")));
         assertThat(client.testCompatibility("s", FaceFrame.getClassSchema()).compatible()).isTrue();
         assertThat(seen.get(0).path()).isEqualTo(PREFIX + "/compatibility/subjects/s/versions/latest?verbose=true");
+    }
+
+    @Test
+    @DisplayName("409 on register of a schema the subject has by then (Apicurio, two instances registering at once) "
+            + "gives its id")
+    void registeredConcurrently() {
+        answer(409, "{\"error_code\":409,\"message\":\"An artifact version 'null' for artifact ID 's-value' in group "
+                + "'null' already exists.\"}");
+        answer(200, "{\"subject\":\"s-value\",\"id\":12,\"version\":1,\"schema\":\"{}\"}");
+        assertThat(client().register("s-value", FaceFrame.getClassSchema())).isEqualTo(12);
+        assertThat(seen).extracting(Seen::path).containsExactly(PREFIX + "/subjects/s-value/versions",
+                PREFIX + "/subjects/s-value");
     }
 
     @Test

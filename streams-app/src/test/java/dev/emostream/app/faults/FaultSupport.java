@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +25,7 @@ import ch.qos.logback.core.read.ListAppender;
 
 import dev.emostream.app.EmotionStreamsApp;
 import dev.emostream.app.cli.StreamsAppCli;
+import dev.emostream.app.instances.AppProcess;
 import dev.emostream.app.config.ConfigLoader;
 import dev.emostream.app.testing.Frames;
 import dev.emostream.app.testing.ItSupport;
@@ -84,12 +84,7 @@ final class FaultSupport {
 
     /** {@code java <jvmOptions> -cp <this test's classpath> <main> <args>}, not started. */
     static ProcessBuilder childJvm(List<String> jvmOptions, Class<?> main, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command);
+        return new ProcessBuilder(AppProcess.javaCommand(jvmOptions, main, args));
     }
 
     static String tail(Path log) {
