@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -82,23 +83,29 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private final int batchSize;
     private final Duration maxWait;
     private final Duration idleGap;
+    private final long backlogLagMs;
     private final ModelHolder models;
     private final AppMetrics metrics;
     private final Executor inference;
-    private final int maxInFlight;
+    private final InferenceSlots slots;
+    /** Waiting frames at which the stream thread stops reading until the model takes a batch (back-pressure). */
+    private final int maxWaiting;
     private ProcessorContext<byte[], EmotionEvent> context;
     private KeyValueStore<Long, BufferedFrame> buffer;
+    /** Guards {@link #waiting}, {@link #inFlight} and {@link #closed}: inference threads take batches too. */
+    private final Object lock = new Object();
     /** Buffered frames not yet handed to the model, oldest first (the store holds these and the batches in flight). */
     private final ArrayDeque<KeyValue<Long, BufferedFrame>> waiting = new ArrayDeque<>();
-    /** Batches in the model, oldest first: forwarded in this order. */
+    /** Batches handed to the model and not yet forwarded, oldest first: forwarded in this order. */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private boolean closed;
+    /** Set by the stream thread from each frame's lateness; read by inference threads choosing their next batch. */
+    private volatile boolean behindBacklog;
     private long nextSequence;
     /** Wall-clock time the oldest waiting frame entered the buffer. */
     private long oldestBufferedAtMs;
     private long lastArrivalMs;
     private long lastCheckMs;
-    /** Record timestamp of the newest buffered frame, to tell keeping up from working off a backlog. */
-    private long newestRecordTimestamp;
 
     /** A batch handed to the model and not yet forwarded. */
     private record InFlight(List<KeyValue<Long, BufferedFrame>> frames, List<FaceImage> faces, ServingModel model,
@@ -109,16 +116,18 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private record Classified(List<EmotionPrediction> predictions, long nanos, long doneAtMs) {
     }
 
-    MicroBatchClassifier(String storeName, int batchSize, Duration maxWait, Duration idleGap, ModelHolder models,
-                         AppMetrics metrics, Executor inference, int maxInFlight) {
+    MicroBatchClassifier(String storeName, TopologySettings settings, ModelHolder models, AppMetrics metrics,
+                         Executor inference, InferenceSlots slots) {
         this.storeName = storeName;
-        this.batchSize = batchSize;
-        this.maxWait = maxWait;
-        this.idleGap = idleGap.compareTo(maxWait) < 0 ? idleGap : maxWait;
+        this.batchSize = settings.batchSize();
+        this.maxWait = settings.batchMaxWait();
+        this.idleGap = settings.batchIdleGap().compareTo(maxWait) < 0 ? settings.batchIdleGap() : maxWait;
+        this.backlogLagMs = settings.batchBacklogLag().toMillis();
         this.models = models;
         this.metrics = metrics;
         this.inference = inference;
-        this.maxInFlight = maxInFlight; // >= 1: TopologySettings checks it
+        this.slots = slots;
+        this.maxWaiting = settings.batchesWaiting() * batchSize;
     }
 
     @Override
@@ -127,13 +136,16 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         this.buffer = context.getStateStore(storeName);
         // init runs after the store is restored: frames left from before a restart are still to be classified
         nextSequence = 0;
-        waiting.clear();
-        inFlight.clear();
-        try (KeyValueIterator<Long, BufferedFrame> it = buffer.all()) {
-            while (it.hasNext()) {
-                KeyValue<Long, BufferedFrame> kv = it.next();
-                nextSequence = Math.max(nextSequence, kv.key + 1);
-                waiting.add(kv);
+        synchronized (lock) {
+            closed = false;
+            waiting.clear();
+            inFlight.clear();
+            try (KeyValueIterator<Long, BufferedFrame> it = buffer.all()) {
+                while (it.hasNext()) {
+                    KeyValue<Long, BufferedFrame> kv = it.next();
+                    nextSequence = Math.max(nextSequence, kv.key + 1);
+                    waiting.add(kv);
+                }
             }
         }
         oldestBufferedAtMs = context.currentSystemTimeMs();
@@ -155,72 +167,141 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         }
         lastCheckMs = nowMs;
         forwardDone();
-        if (waiting.isEmpty() || inFlight.size() >= maxInFlight) {
-            return;
+        synchronized (lock) {
+            submitFullBatches();
+            boolean idle = nowMs - lastArrivalMs >= (behindBacklog ? 2 * maxWait.toMillis() : idleGap.toMillis());
+            if (!waiting.isEmpty() && (idle || (!behindBacklog && nowMs - oldestBufferedAtMs >= maxWait.toMillis()))
+                    && slots.tryAcquire(this)) {
+                submit();
+            }
         }
-        boolean keepingUp = lastArrivalMs - newestRecordTimestamp < maxWait.toMillis();
-        boolean idle = nowMs - lastArrivalMs >= (keepingUp ? idleGap.toMillis() : 2 * maxWait.toMillis());
-        if (idle || (keepingUp && nowMs - oldestBufferedAtMs >= maxWait.toMillis())) {
-            submit();
-        }
+        forwardDone(); // a batch classified on the calling thread (a same-thread executor) goes out at once
     }
 
     @Override
     public void process(Record<byte[], ValidFrame> record) {
         forwardDone();
-        if (waiting.isEmpty()) {
-            oldestBufferedAtMs = context.currentSystemTimeMs();
-        }
-        lastArrivalMs = context.currentSystemTimeMs();
-        newestRecordTimestamp = record.timestamp();
+        long nowMs = context.currentSystemTimeMs();
+        lastArrivalMs = nowMs;
+        behindBacklog = nowMs - record.timestamp() >= backlogLagMs;
         KeyValue<Long, BufferedFrame> frame = KeyValue.pair(nextSequence++,
                 new BufferedFrame(record.key(), record.timestamp(), record.value()));
         buffer.put(frame.key, frame.value);
-        waiting.add(frame);
-        if (waiting.size() >= batchSize) {
-            while (inFlight.size() >= maxInFlight) {
-                forwardOldest();
+        synchronized (lock) {
+            if (waiting.isEmpty()) {
+                oldestBufferedAtMs = nowMs;
             }
-            submit();
+            waiting.add(frame);
+            submitFullBatches();
+            if (waiting.size() >= maxWaiting) {
+                awaitModel();
+            }
         }
+        forwardDone();
     }
 
     @Override
     public void close() {
-        // the frames of batches still in the model stay in the store: whoever runs this task next classifies them
-        inFlight.clear();
+        synchronized (lock) {
+            // the frames of batches still in the model stay in the store: whoever runs this task next classifies them
+            closed = true;
+            inFlight.clear();
+            waiting.clear();
+        }
+        slots.leave(this);
     }
 
-    /** Hands the oldest waiting frames, at most one batch, to the model; the caller made sure a worker is free. */
+    /** Under the lock: hands full batches to free inference threads. */
+    private void submitFullBatches() {
+        while (waiting.size() >= batchSize && slots.tryAcquire(this)) {
+            submit();
+        }
+    }
+
+    /**
+     * Under the lock. Back-pressure: the buffer holds as many frames as it may while every inference thread is busy,
+     * so the stream thread waits for the model to take a batch before it reads on (Kafka's consumer queues the rest).
+     */
+    private void awaitModel() {
+        while (waiting.size() >= maxWaiting) {
+            if (slots.tryAcquireOutOfTurn(this)) {
+                submit();
+            } else {
+                try {
+                    lock.wait(5); // an inference thread of this task wakes it when it takes a batch or finishes
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptException(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Under the lock, holding a slot: hands the oldest waiting frames, at most one batch, to an inference thread.
+     * The thread takes the next batch itself when it is done (see {@link #classify}), so the model is not idle
+     * while the stream thread is busy committing or polling.
+     */
     private void submit() {
         List<KeyValue<Long, BufferedFrame>> batch = new ArrayList<>(Math.min(batchSize, waiting.size()));
         while (batch.size() < batchSize && !waiting.isEmpty()) {
             batch.add(waiting.poll());
         }
-        ServingModel model = models.current();
         List<FaceImage> faces = new ArrayList<>(batch.size());
         for (KeyValue<Long, BufferedFrame> kv : batch) {
             faces.add(kv.value.frame().image());
         }
-        CompletableFuture<Classified> result = CompletableFuture.supplyAsync(() -> {
+        InFlight next = new InFlight(batch, faces, models.current(), new CompletableFuture<>());
+        inFlight.add(next);
+        try {
+            inference.execute(() -> classify(next));
+        } catch (RuntimeException e) {
+            // not accepted (the pool is shut down): the frames stay buffered and the task fails
+            slots.release();
+            next.result().completeExceptionally(e);
+        }
+    }
+
+    /** On an inference thread: runs one batch, frees its slot, and takes the next batch if one is due. */
+    private void classify(InFlight batch) {
+        try {
             long start = System.nanoTime();
-            List<EmotionPrediction> predictions = model.classify(faces);
-            return new Classified(predictions, System.nanoTime() - start, System.currentTimeMillis());
-        }, inference);
-        inFlight.add(new InFlight(batch, faces, model, result));
-        forwardDone();
+            List<EmotionPrediction> predictions = batch.model().classify(batch.faces());
+            batch.result().complete(new Classified(predictions, System.nanoTime() - start, System.currentTimeMillis()));
+        } catch (RuntimeException | Error e) {
+            // the frames stay buffered; the stream thread fails when it comes to forward this batch
+            batch.result().completeExceptionally(e);
+            slots.release();
+            return;
+        }
+        slots.release();
+        synchronized (lock) {
+            lock.notifyAll();
+            // greedy: what arrived while this batch was in the model goes next, as a batch; behind a backlog only a
+            // full one (the stream thread's checks send a partial batch when the input runs dry)
+            boolean due = behindBacklog ? waiting.size() >= batchSize : !waiting.isEmpty();
+            if (!closed && due && slots.tryAcquire(this)) {
+                submit();
+            }
+        }
     }
 
     /** Forwards the finished batches that no unfinished one was submitted before. */
     private void forwardDone() {
-        while (!inFlight.isEmpty() && inFlight.peek().result().isDone()) {
-            forwardOldest();
+        while (true) {
+            InFlight batch;
+            synchronized (lock) {
+                if (inFlight.isEmpty() || !inFlight.peek().result().isDone()) {
+                    return;
+                }
+                batch = inFlight.poll();
+            }
+            forward(batch);
         }
     }
 
-    /** Waits for the oldest batch in flight and forwards its events. */
-    private void forwardOldest() {
-        InFlight batch = inFlight.poll();
+    /** On the stream thread: the batch's events, and its frames out of the buffer, in the same transaction. */
+    private void forward(InFlight batch) {
         Classified classified;
         try {
             classified = batch.result().join();
