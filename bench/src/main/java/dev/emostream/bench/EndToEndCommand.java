@@ -145,8 +145,8 @@ class EndToEndCommand implements Callable<Integer> {
         System.out.println("json: " + Results.write(options.fileName(), body));
         if (!levels.isEmpty()) {
             System.out.println("chart: " + LoadChart.write(Results.folder().resolve(options.fileName() + "-load.png"),
-                    levels, "Latency across the load range (" + file.getFileName() + ", full speed "
-                            + Math.round(fullFps) + " frames/s)"));
+                    "Latency across the load range (" + file.getFileName() + ", full speed " + Math.round(fullFps)
+                            + " frames/s)", LoadChart.curves(levels, "", false)));
         }
         System.out.printf("bench: e2e_fps=%.1f raw_ips=%.1f ratio=%.3f p99_ms_half_load=%s%n", fullFps, rawIps, ratio,
                 p99Half);

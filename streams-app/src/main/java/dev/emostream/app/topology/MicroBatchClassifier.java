@@ -28,54 +28,20 @@ import dev.emostream.schemas.Emotion;
 import dev.emostream.schemas.EmotionEvent;
 
 /**
- * Classifies valid frames in micro-batches: a batch goes to the model as soon as it is full; a partial batch as
- * soon as the input runs dry, or once its oldest frame has waited the max wait, if a model worker is free.
+ * Classifies valid frames in micro-batches on the app's inference threads: a batch is whatever waits when a thread is
+ * free, at most {@code classifier.batch.size}, so batches are small when the model keeps up and fill under load.
+ * An inference thread that finishes takes the next batch itself, so the model does not wait for the stream thread
+ * (busy committing, polling); a full batch that finds every thread busy waits in the buffer, and only when
+ * {@code classifier.batches.waiting} full batches wait does the stream thread stop reading (back-pressure).
+ * Behind a backlog (frames more than {@code classifier.batch.backlog.ms} late) a partial batch is held until full.
  *
- * <p>Why not simply flush on a max-wait punctuator: under load one batch's inference takes longer than the max
- * wait, so the punctuation that follows it would classify whatever few frames had been buffered since, and
- * batches would stay small exactly when throughput matters. The frame's wait is therefore counted from when it
- * entered the buffer (frames queued in the consumer during inference are not waiting on the batch), and a
- * short-period punctuator checks two things: has the oldest buffered frame waited the max wait, and has the
- * input gone quiet (no frame for the idle gap, {@code classifier.batch.idle.ms}: waiting longer only adds
- * latency). Under load frames keep arriving, so batches fill; when the app keeps up, a frame goes out as soon as
- * the input runs dry and the model is free, so batches are as large as what arrived during the previous inference
- * and no larger (at half load on 2 cores: 1-2 frames, the latency a frame pays is one short inference, not a
- * batch's fill time). Arrival times come from {@code currentSystemTimeMs()}, which Streams caches per processing
- * round: frames processed in the round right after the thread was held up (waiting for a batch in flight, a
- * commit) carry the time from before it and would look long-waited. So when the checks themselves were held up
- * for more than twice the max wait, the buffered frames' wait starts again at that check. The max wait and the idle
- * gap only apply while the app keeps up (the newest frame arrived less than the max wait after its record
- * timestamp): behind a backlog an occasional poll comes back empty (a fetch round trip, a transaction commit)
- * without the input having run dry, cutting a batch short there saves no frame any waiting (they wait on the
- * queue, not on the batch) and costs throughput, and on a busy 2-core machine filling 32 frames, with a
- * transaction commit in between, can itself take longer than 50 ms (measured: mean batch 20-22 of 32 at full
- * speed without it). Behind a backlog the idle gap is twice the max wait, so the end of a replay of old frames
- * still goes out promptly.
- *
- * <p>Why a state store and not a list: frames whose input offsets are committed must not be lost if the
- * process dies before their batch is classified. The buffer is a changelogged store keyed by an increasing
- * sequence number; under exactly-once its changes commit in the same transaction as the input offsets and
- * the outputs, so after a crash the task resumes with exactly the frames that were buffered at the last commit
- * and re-reads everything after it. Keys are big-endian longs, which both the RocksDB and the in-memory store
- * iterate in numeric order, so batches keep arrival order (and with it per-key order within the task).
- *
- * <p>Why inference runs on other threads ({@code inference}, the app's pool of one thread per core): while
- * batches are in the model the stream thread goes on polling, buffering the next batch and committing
- * transactions, so the model waits neither for a commit nor for a fetch (on the stream thread those came between
- * batches: at half load a commit after nearly every small batch). Up to {@code maxInFlight} batches of a task are in
- * the model at once, each on its own network and core: one batch per core beats one batch spread over all cores
- * (NativeThreads), most of all for the small batches of a stream that keeps up. A partial batch goes out when a
- * worker is free; a full batch that finds them all busy blocks the stream thread until the oldest is done, so a
- * task holds at most {@code maxInFlight + 1} batches in memory and Kafka's consumer does the queueing beyond that.
- * Results are forwarded on the stream thread only, in the order the batches were submitted (from {@code process}
- * or the wall-clock check, a few ms after the worker finishes), deleting the frames from the buffer in the same
- * transaction as their events; frames in flight when the task closes stay in the store and are classified again
- * by whoever gets the task next, so nothing is lost or emitted twice. With a same-thread executor
- * ({@code Runnable::run}, as in the topology tests) a batch completes inside the call that submits it and is
- * forwarded at once.
- *
- * <p>The model is read from the holder once per batch: a swap takes effect on the next batch, and every event
- * names the version that produced it.
+ * <p>Why a state store and not a list: frames whose input offsets are committed must not be lost if the process dies
+ * before their batch is classified. Under exactly-once the buffer's changes commit with the input offsets and the
+ * events, so after a crash the task resumes with exactly the frames buffered at the last commit. Events are forwarded
+ * on the stream thread only, in the order the batches were taken (big-endian sequence keys: arrival order, so
+ * per-key order), deleting their frames in the same transaction; frames in the model when the task closes stay in
+ * the store for the task's next owner. The model is read once per batch: a swap takes effect on the next batch.
+ * The reasoning and the measurements behind each rule: docs/ARCHITECTURE.md, "micro-batch-classifier".
  */
 final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[], EmotionEvent> {
 
