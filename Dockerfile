@@ -25,7 +25,7 @@ USER emostream
 # the settings of bin/streams-app (the GC pause goal: docs/BENCHMARKS.md)
 # one single-threaded batch per core: oneDNN's OpenMP pool is sized before start (bin/streams-app)
 ENV OMP_NUM_THREADS=1
-ENV JAVA_OPTS="-Xmx2g -XX:MaxGCPauseMillis=20 -Dorg.bytedeco.javacpp.maxbytes=4G -Dorg.bytedeco.javacpp.maxphysicalbytes=8G"
+ENV JAVA_OPTS="-Xmx2g -XX:MaxGCPauseMillis=20 -XX:ThreadPriorityPolicy=1 -Dorg.bytedeco.javacpp.maxbytes=4G -Dorg.bytedeco.javacpp.maxphysicalbytes=8G"
 EXPOSE 8080
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -cp \"$(ls /app/streams-app-*.jar | grep -v -- '-sources\\|-tests' | head -1):/app/lib/*\" dev.emostream.app.cli.StreamsAppCli \"$@\"", "streams-app"]
 CMD ["run"]

@@ -12,10 +12,12 @@ import picocli.CommandLine.Option;
 /**
  * What {@code bin/streams-app bench} runs: the raw-inference table, then the end-to-end run using the raw figure
  * at the app's batch size from the same process, ending with
- * {@code bench: e2e_fps=X raw_ips=Y ratio=Z p99_ms_half_load=W}.
+ * {@code bench: e2e_fps=X raw_ips=Y ratio=Z p99_ms_half_load=W} and
+ * {@code load: p99_ms_10=.. p99_ms_25=.. p99_ms_50=.. p99_ms_80=.. p99_ms_95=.. full_fps=..}.
  */
 @Command(name = "all", mixinStandardHelpOptions = true,
-        description = "Raw inference at batch 1..128, then end to end (full and half load) and the ratio, in one run.")
+        description = "Raw inference at batch 1..128, then end to end (full speed, then latency at 10-95% of it) and "
+                + "the ratio, in one run.")
 final class AllCommand extends EndToEndCommand {
 
     @Option(names = "--batches", split = ",", defaultValue = "1,8,32,64,128",

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 OverheadsCommand.class,
                 EndToEndCommand.class,
                 AllCommand.class,
+                LoadChartCommand.class,
                 TinyModelCommand.class,
                 EngineCommand.class,
                 FailoverCommand.class,

@@ -17,12 +17,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * Figures "end to end", "ratio", "growth" and "soak": raw inference at the app's batch size, then the running app
- * at full speed and at a steady fraction of it, in one process, ending with the one-line summary.
+ * Figures "end to end", "ratio", "latency across the load range", "growth" and "soak": raw inference at the app's
+ * batch size, then the running app at full speed and at steady fractions of that speed, in one process, ending with
+ * the {@code bench:} and {@code load:} lines.
  */
 @Command(name = "e2e", mixinStandardHelpOptions = true,
-        description = "End to end through the in-process broker and registry: frames/s, capture-to-committed latency, "
-                + "heap/RSS; the ratio to raw inference measured in the same run.")
+        description = "End to end through the in-process broker and registry: frames/s at full speed, then "
+                + "capture-to-committed latency at steady fractions of it (--loads), heap/RSS; the ratio to raw "
+                + "inference measured in the same run.")
 class EndToEndCommand implements Callable<Integer> {
 
     @Mixin
@@ -65,11 +67,12 @@ class EndToEndCommand implements Callable<Integer> {
         List<Map<String, Object>> phases = new ArrayList<>();
         double fullFps;
         List<FrameCostBreakdown.Row> costs = null;
-        Map<String, Object> half = null;
+        List<Map<String, Object>> levels = new ArrayList<>();
+        Map<String, Object> loadWarmups = new LinkedHashMap<>();
         List<MemorySampler.Sample> soakSamples = List.of();
         try (MemorySampler memory = new MemorySampler(sampleMs);
              EndToEndRun run = new EndToEndRun(options, file, faces, memory).start()) {
-            body.put("warmup", warmUp(run, "warmup", options.warmupFrames, 0));
+            body.put("warmup", warmUp(run, "warmup", options.warmupFrames, 0, options.warmupRounds));
             CpuProfile profile = options.profile ? CpuProfile.start() : null;
             EndToEndRun.Phase full = run.run("full", options.frames, 0, null);
             if (profile != null) {
@@ -77,16 +80,23 @@ class EndToEndCommand implements Callable<Integer> {
             }
             fullFps = full.framesPerSecond();
             phases.add(EndToEndRun.summary(full, memory.of("full")));
-            if (options.halfLoad > 0) {
-                int n = options.halfFrames > 0 ? options.halfFrames : Math.max(200, options.frames / 2);
-                double rate = options.halfLoad * fullFps;
+            for (double load : options.loads) {
+                if (load <= 0) {
+                    continue;
+                }
+                double rate = load * fullFps;
+                String name = LoadLevels.phaseName(load);
                 // a steady trickle runs other code than a backlog does (one-record produce and fetch requests,
-                // partial batches), and the JIT compiles that too
-                body.put("halfWarmup", warmUp(run, "halfwarmup", (int) Math.ceil(10 * rate), rate));
-                EndToEndRun.Phase steady = run.run("half", n, rate, null);
-                half = EndToEndRun.summary(steady, memory.of("half"));
-                half.put("targetRate", rate);
-                phases.add(half);
+                // partial batches), and the JIT compiles that too; each level also starts with an empty queue
+                loadWarmups.put(name, warmUp(run, name + "warmup", (int) Math.ceil(options.loadWarmupSeconds * rate),
+                        rate, options.loadWarmupRounds));
+                EndToEndRun.Phase steady = run.run(name, 0, rate,
+                        Duration.ofMillis(Math.round(options.loadSeconds * 1000)));
+                Map<String, Object> level = EndToEndRun.summary(steady, memory.of(name));
+                level.put("load", load);
+                level.put("targetRate", rate);
+                levels.add(level);
+                phases.add(level);
             }
             if (options.soakMinutes > 0) {
                 double rate = options.soakLoad * fullFps;
@@ -102,11 +112,12 @@ class EndToEndCommand implements Callable<Integer> {
 
         System.out.println("end to end, " + options.describe() + ", model " + file.getFileName() + ":");
         List<List<String>> rows = new ArrayList<>();
-        rows.add(Results.row("phase", "frames", "frames/s", "mean batch", "model busy %", "JIT %", "p50 ms", "p95 ms",
+        rows.add(Results.row("phase", "frames", "sent/s", "frames/s", "mean batch", "model busy %", "JIT %", "p50 ms", "p95 ms",
                 "p99 ms", "max ms", "p99 to classified", "p99 classified to committed", "heap MB max",
                 "old-gen after GC MB", "RSS MB max"));
         for (Map<String, Object> p : phases) {
-            rows.add(Results.row(p.get("phase"), p.get("eventsSeen") + "/" + p.get("frames"), p.get("framesPerSecond"),
+            rows.add(Results.row(p.get("phase"), p.get("eventsSeen") + "/" + p.get("frames"), p.get("sendRate"),
+                    p.get("framesPerSecond"),
                     p.get("meanBatchSize"), 100 * (double) p.getOrDefault("inferenceBusyShare", Double.NaN),
                     100 * (double) p.get("jitCompileShare"),
                     p.get("latencyMsP50"), p.get("latencyMsP95"), p.get("latencyMsP99"), p.get("latencyMsMax"),
@@ -126,7 +137,7 @@ class EndToEndCommand implements Callable<Integer> {
 
         double rawIps = rawAtAppBatch == null ? Double.NaN : rawAtAppBatch.medianIps();
         double ratio = fullFps / rawIps;
-        Object p99Half = half == null ? "NaN" : half.get("latencyMsP99");
+        Object p99Half = LoadLevels.p99At(levels, 0.5);
         body.put("model", file.toString());
         body.put("modelVersion", version);
         body.put("setup", options.describe());
@@ -139,12 +150,21 @@ class EndToEndCommand implements Callable<Integer> {
         body.put("ratio", ratio);
         body.put("p99MsHalfLoad", p99Half);
         body.put("phases", phases);
+        body.put("loadWarmup", loadWarmups);
         if (!soakSamples.isEmpty()) {
             body.put("soakSamples", soakSamples);
         }
         System.out.println("json: " + Results.write(options.fileName(), body));
+        if (!levels.isEmpty()) {
+            System.out.println("chart: " + LoadChart.write(Results.folder().resolve(options.fileName() + "-load.png"),
+                    "Latency across the load range (" + file.getFileName() + ", full speed " + Math.round(fullFps)
+                            + " frames/s)", LoadChart.curves(levels, "", false)));
+        }
         System.out.printf("bench: e2e_fps=%.1f raw_ips=%.1f ratio=%.3f p99_ms_half_load=%s%n", fullFps, rawIps, ratio,
                 p99Half);
+        if (!levels.isEmpty()) {
+            System.out.println(LoadLevels.line(levels, fullFps));
+        }
         return 0;
     }
 
@@ -155,10 +175,10 @@ class EndToEndCommand implements Callable<Integer> {
      * every compiler cycle is taken from the model: measuring earlier would charge a start-up cost to the steady
      * state. The rounds are in the JSON, so the cold figures are not lost.
      */
-    private List<Map<String, Object>> warmUp(EndToEndRun run, String name, int frames, double rate)
+    private List<Map<String, Object>> warmUp(EndToEndRun run, String name, int frames, double rate, int maxRounds)
             throws InterruptedException {
         List<Map<String, Object>> rounds = new ArrayList<>();
-        for (int round = 1; round <= Math.max(1, options.warmupRounds); round++) {
+        for (int round = 1; round <= Math.max(1, maxRounds); round++) {
             EndToEndRun.Phase phase = run.run(name + round, frames, rate, null);
             double jitShare = phase.jitCompileShare();
             System.err.printf("e2e: %s round %d: %.1f frames/s, p99 %d ms, JIT compiling %.0f%% of the time%n",

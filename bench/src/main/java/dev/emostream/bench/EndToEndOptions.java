@@ -8,8 +8,9 @@ import picocli.CommandLine.Option;
 /** The knobs of an end-to-end run: load, growth dimensions, and the app settings being compared. */
 final class EndToEndOptions {
 
-    @Option(names = "--frames", defaultValue = "20000",
-            description = "Frames in the full-speed phase: a backlog the app works off for some 20 s (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "10000",
+            description = "Frames in the full-speed phase: long enough for a steady state, which the loads are "
+                    + "fractions of (default: ${DEFAULT-VALUE}).")
     int frames;
 
     @Option(names = "--warmup-frames", defaultValue = "3000",
@@ -26,13 +27,22 @@ final class EndToEndOptions {
             description = "JIT compile time per wall second below which the JVM counts as warm (default: ${DEFAULT-VALUE}).")
     double jitQuiet;
 
-    @Option(names = "--half-load", defaultValue = "0.5",
-            description = "Fraction of the measured full speed for the steady phase (default: ${DEFAULT-VALUE}; 0 skips it).")
-    double halfLoad;
+    @Option(names = "--loads", split = ",", defaultValue = "0.1,0.25,0.5,0.8,0.95",
+            description = "Fractions of the measured full speed, each a steady phase of --load-seconds, in this order "
+                    + "(default: ${DEFAULT-VALUE}; 0 alone skips them).")
+    double[] loads;
 
-    @Option(names = "--half-frames", defaultValue = "-1",
-            description = "Frames in the steady phase (default: half of --frames, at least 200).")
-    int halfFrames;
+    @Option(names = "--load-seconds", defaultValue = "20",
+            description = "Length of each steady phase, enough events for a p99 at 10%% load (default: ${DEFAULT-VALUE}).")
+    double loadSeconds;
+
+    @Option(names = "--load-warmup-seconds", defaultValue = "4",
+            description = "Warm-up rounds before each steady phase, at its rate, this long each (default: ${DEFAULT-VALUE}).")
+    double loadWarmupSeconds;
+
+    @Option(names = "--load-warmup-rounds", defaultValue = "3",
+            description = "Most warm-up rounds per steady phase: they repeat until the JIT is quiet (default: ${DEFAULT-VALUE}).")
+    int loadWarmupRounds;
 
     @Option(names = "--sources", defaultValue = "100",
             description = "Distinct source ids (record keys, and per-source accuracy scopes) (default: ${DEFAULT-VALUE}).")

@@ -88,6 +88,9 @@ public final class EmotionStreamsApp implements AutoCloseable {
         this.inference = Executors.newFixedThreadPool(config.settings().batchesInFlight(), r -> {
             Thread t = new Thread(r, "emostream-inference-" + n.incrementAndGet());
             t.setDaemon(true);
+            // below the stream thread, which forwards and commits: a batch waits a ms, an event's commit does not
+            // wait for a core the model holds (the OS sees it with -XX:ThreadPriorityPolicy=1, set by the launchers)
+            t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
     }

@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
                         + "then --property key=value.",
                 "Any Kafka Streams, consumer, producer or schema-registry client property can be set; the app's own: "
                         + "input.pattern, emotions.topic, accuracy.topic, rejected.topic, classifier.batch.size, "
-                        + "classifier.batch.max.wait.ms, classifier.batch.idle.ms, frame.min.size, frame.max.size, model.path, "
+                        + "classifier.batch.max.wait.ms, classifier.batch.idle.ms, classifier.batch.backlog.ms, "
+                        + "classifier.batches.in.flight, "
+                        + "classifier.batches.waiting, classifier.native.threads, frame.min.size, frame.max.size, model.path, "
                         + "model.watch.interval.ms, http.host, http.port, stream.thread.max.replacements.",
         },
         exitCodeListHeading = "Exit codes:%n",

@@ -35,7 +35,9 @@ public final class AppConfig {
     public static final String BATCH_SIZE = "classifier.batch.size";
     public static final String BATCH_MAX_WAIT_MS = "classifier.batch.max.wait.ms";
     public static final String BATCH_IDLE_MS = "classifier.batch.idle.ms";
+    public static final String BATCH_BACKLOG_MS = "classifier.batch.backlog.ms";
     public static final String BATCHES_IN_FLIGHT = "classifier.batches.in.flight";
+    public static final String BATCHES_WAITING = "classifier.batches.waiting";
     public static final String NATIVE_THREADS = "classifier.native.threads";
     public static final String FRAME_MIN_SIZE = "frame.min.size";
     public static final String FRAME_MAX_SIZE = "frame.max.size";
@@ -48,8 +50,8 @@ public final class AppConfig {
 
     /** Keys of this app, removed before the rest goes to {@code KafkaStreams}. */
     public static final Set<String> APP_KEYS = Set.of(INPUT_PATTERN, EMOTIONS_TOPIC, ACCURACY_TOPIC, REJECTED_TOPIC,
-            BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCHES_IN_FLIGHT, NATIVE_THREADS, FRAME_MIN_SIZE,
-            FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS);
+            BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCH_BACKLOG_MS, BATCHES_IN_FLIGHT, BATCHES_WAITING, NATIVE_THREADS,
+            FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS);
 
     private final Map<String, String> values;
 
@@ -87,7 +89,9 @@ public final class AppConfig {
         d.put(BATCH_SIZE, String.valueOf(TopologySettings.DEFAULT_BATCH_SIZE));
         d.put(BATCH_MAX_WAIT_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_MAX_WAIT.toMillis()));
         d.put(BATCH_IDLE_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_IDLE_GAP.toMillis()));
+        d.put(BATCH_BACKLOG_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_BACKLOG_LAG.toMillis()));
         d.put(BATCHES_IN_FLIGHT, String.valueOf(TopologySettings.DEFAULT_BATCHES_IN_FLIGHT));
+        d.put(BATCHES_WAITING, String.valueOf(TopologySettings.DEFAULT_BATCHES_WAITING));
         d.put(FRAME_MIN_SIZE, String.valueOf(TopologySettings.DEFAULT_MIN_SIZE));
         d.put(FRAME_MAX_SIZE, String.valueOf(TopologySettings.DEFAULT_MAX_SIZE));
         d.put(MODEL_PATH, ModelLocator.defaultModelsFolder().toString());
@@ -136,8 +140,9 @@ public final class AppConfig {
         }
         return new TopologySettings(pattern, required(EMOTIONS_TOPIC), required(ACCURACY_TOPIC),
                 required(REJECTED_TOPIC), intValue(BATCH_SIZE), Duration.ofMillis(longValue(BATCH_MAX_WAIT_MS)),
-                Duration.ofMillis(longValue(BATCH_IDLE_MS)), intValue(BATCHES_IN_FLIGHT), intValue(FRAME_MIN_SIZE),
-                intValue(FRAME_MAX_SIZE));
+                Duration.ofMillis(longValue(BATCH_IDLE_MS)), Duration.ofMillis(longValue(BATCH_BACKLOG_MS)),
+                intValue(BATCHES_IN_FLIGHT), intValue(BATCHES_WAITING),
+                intValue(FRAME_MIN_SIZE), intValue(FRAME_MAX_SIZE));
     }
 
     /** Native threads per forward pass: by default the cores shared evenly by the batches in flight. */

@@ -57,7 +57,8 @@ public final class EmotionTopology {
      * @param models   the model serving now; read once per batch, so a swap takes effect on the next batch
      * @param registry the schema registry the FaceFrame, EmotionEvent and AccuracySnapshot serdes use
      * @param metrics  where the app's own meters go
-     * @param inference where batches run through the model (the app: {@code batchesInFlight} threads), so the
+     * @param inference where batches run through the model (the app: {@code batchesInFlight} threads, at most that
+     *                  many batches at once over all tasks), so the
      *                  stream thread goes on polling and committing meanwhile; {@code Runnable::run} classifies on
      *                  the stream thread (the topology tests)
      */
@@ -126,11 +127,12 @@ public final class EmotionTopology {
 
     private static ProcessorSupplier<byte[], ValidFrame, byte[], Classified> classifier(
             TopologySettings settings, ModelHolder models, AppMetrics metrics, Executor inference) {
+        // one set of slots for every task of the app: its inference threads are shared by all of them
+        InferenceSlots slots = new InferenceSlots(settings.batchesInFlight());
         return new ProcessorSupplier<>() {
             @Override
             public MicroBatchClassifier get() {
-                return new MicroBatchClassifier(FRAME_BUFFER_STORE, settings.batchSize(), settings.batchMaxWait(),
-                        settings.batchIdleGap(), models, metrics, inference, settings.batchesInFlight());
+                return new MicroBatchClassifier(FRAME_BUFFER_STORE, settings, models, metrics, inference, slots);
             }
 
             @Override

@@ -13,14 +13,18 @@ import java.util.regex.Pattern;
  * @param batchSize      frames per inference call; a full batch is classified at once
  * @param batchMaxWait   the longest a frame waits in a partial batch (wall-clock)
  * @param batchIdleGap   how long without a new frame counts as the input running dry, so a partial batch goes out
- * @param batchesInFlight how many batches of one task may be in the model at once (each on its own network; the
- *                       app runs this many inference threads)
+ * @param batchBacklogLag frames arriving later than this after their record timestamp mean the app is working off a
+ *                       backlog, not keeping up with live input: partial batches are then held until full
+ * @param batchesInFlight how many batches may be in the model at once, each on its own network: the app runs this
+ *                       many inference threads, shared by all its tasks
+ * @param batchesWaiting how many full batches of frames a task may buffer while every inference thread is busy
+ *                       before its stream thread waits for the model to take one (back-pressure)
  * @param minFrameSize   smallest accepted width and height
  * @param maxFrameSize   largest accepted width and height
  */
 public record TopologySettings(Pattern inputPattern, String emotionsTopic, String accuracyTopic, String rejectedTopic,
-                               int batchSize, Duration batchMaxWait, Duration batchIdleGap, int batchesInFlight,
-                               int minFrameSize, int maxFrameSize) {
+                               int batchSize, Duration batchMaxWait, Duration batchIdleGap, Duration batchBacklogLag,
+                               int batchesInFlight, int batchesWaiting, int minFrameSize, int maxFrameSize) {
 
     public static final String DEFAULT_INPUT_PATTERN = "faces\\..*";
     public static final String DEFAULT_EMOTIONS_TOPIC = "emotions";
@@ -33,8 +37,21 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
      * arrive while it is busy make up the next batch anyway, so a longer gap only adds latency.
      */
     public static final Duration DEFAULT_BATCH_IDLE_GAP = Duration.ofMillis(1);
+    /**
+     * Behind a backlog (a replay of stored frames, a restart after downtime) the next poll brings many frames, so
+     * a partial batch is better held until it fills. A live stream's frames arrive a few ms after capture, and tens
+     * of ms late when the 2 cores are busy at high load: counting that as a backlog held frames for full batches
+     * exactly when latency was at stake (docs/ARCHITECTURE.md).
+     */
+    public static final Duration DEFAULT_BATCH_BACKLOG_LAG = Duration.ofSeconds(1);
     /** One batch per core: see NativeThreads for why that beats one batch over all cores. */
     public static final int DEFAULT_BATCHES_IN_FLIGHT = Runtime.getRuntime().availableProcessors();
+    /**
+     * A full batch that finds every inference thread busy waits in the buffer while the stream thread reads on and
+     * commits; at one (the design before) it stopped the stream thread, and with it the commits that make events
+     * visible. Two leave room for a busy spell at high load and still bound the buffer (docs/ARCHITECTURE.md).
+     */
+    public static final int DEFAULT_BATCHES_WAITING = 2;
     /** The preprocessing resizes anything to 48x48; below 8 pixels a side there is no face left to see. */
     public static final int DEFAULT_MIN_SIZE = 8;
     /** 1024x1024 is 1 MiB of pixels, Kafka's default maximum message size. */
@@ -50,8 +67,15 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
         if (batchIdleGap.isNegative() || batchIdleGap.isZero()) {
             throw new IllegalArgumentException("batch idle gap must be > 0, got " + batchIdleGap.toMillis() + " ms");
         }
+        if (batchBacklogLag.isNegative() || batchBacklogLag.isZero()) {
+            throw new IllegalArgumentException("batch backlog lag must be > 0, got " + batchBacklogLag.toMillis()
+                    + " ms");
+        }
         if (batchesInFlight < 1) {
             throw new IllegalArgumentException("batches in flight must be >= 1, got " + batchesInFlight);
+        }
+        if (batchesWaiting < 1) {
+            throw new IllegalArgumentException("batches waiting must be >= 1, got " + batchesWaiting);
         }
         if (minFrameSize < 1 || maxFrameSize < minFrameSize) {
             throw new IllegalArgumentException("frame size bounds must satisfy 1 <= min <= max, got " + minFrameSize
@@ -66,19 +90,33 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
         }
     }
 
+    /** With the default backlog lag and number of batches waiting. */
+    public TopologySettings(Pattern inputPattern, String emotionsTopic, String accuracyTopic, String rejectedTopic,
+                            int batchSize, Duration batchMaxWait, Duration batchIdleGap, int batchesInFlight,
+                            int minFrameSize, int maxFrameSize) {
+        this(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait, batchIdleGap,
+                DEFAULT_BATCH_BACKLOG_LAG, batchesInFlight, DEFAULT_BATCHES_WAITING, minFrameSize, maxFrameSize);
+    }
+
     public static TopologySettings defaults() {
         return new TopologySettings(Pattern.compile(DEFAULT_INPUT_PATTERN), DEFAULT_EMOTIONS_TOPIC,
                 DEFAULT_ACCURACY_TOPIC, DEFAULT_REJECTED_TOPIC, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT,
-                DEFAULT_BATCH_IDLE_GAP, DEFAULT_BATCHES_IN_FLIGHT, DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE);
+                DEFAULT_BATCH_IDLE_GAP, DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCHES_IN_FLIGHT, DEFAULT_BATCHES_WAITING,
+                DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE);
     }
 
     public TopologySettings withBatch(int size, Duration maxWait) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, size, maxWait,
-                batchIdleGap, batchesInFlight, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
     }
 
     public TopologySettings withBatchesInFlight(int n) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
-                batchIdleGap, n, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, n, batchesWaiting, minFrameSize, maxFrameSize);
+    }
+
+    public TopologySettings withBatchesWaiting(int n) {
+        return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
+                batchIdleGap, batchBacklogLag, batchesInFlight, n, minFrameSize, maxFrameSize);
     }
 }

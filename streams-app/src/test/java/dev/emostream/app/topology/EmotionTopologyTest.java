@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -344,6 +345,20 @@ class EmotionTopologyTest {
     }
 
     @Test
+    @DisplayName("frames a few hundred ms late (a live stream on busy cores) are no backlog: a partial batch goes out "
+            + "when the input runs dry")
+    void lateLiveFramesAreNoBacklog() {
+        java.time.Instant late = java.time.Instant.now().minusMillis(300);
+        input.pipeInput(KEY, frameSerializer.serialize(INPUT, Frames.frame("f1", "cam-1", Emotion.SAD, null)), late);
+        input.pipeInput(KEY, frameSerializer.serialize(INPUT, Frames.frame("f2", "cam-1", Emotion.SAD, null)), late);
+
+        driver.advanceWallClockTime(TopologySettings.DEFAULT_BATCH_IDLE_GAP);
+
+        assertThat(emotions.readValuesToList()).extracting(EmotionEvent::getFrameId).containsExactly("f1", "f2");
+        assertThat(v1.batchSizes()).containsExactly(2);
+    }
+
+    @Test
     @DisplayName("with inference on its own thread, the next frames buffer while a batch is in the model and all "
             + "events come out in arrival order once it is done")
     void pipelinedInference() throws Exception {
@@ -398,6 +413,68 @@ class EmotionTopologyTest {
             assertThat(ids).containsExactly("f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8");
         } finally {
             workers.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("a full batch that finds every inference thread busy waits in the buffer: the stream thread reads on, "
+            + "and the batch goes out when a thread is free")
+    void fullBatchWaitsWithoutHoldingTheStreamThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        try {
+            start(TopologySettings.defaults().withBatch(4, MAX_WAIT).withBatchesInFlight(1).withBatchesWaiting(2),
+                    task -> worker.execute(afterGate(release, task)));
+            ExecutorService sender = Executors.newSingleThreadExecutor();
+            try {
+                var sent = sender.submit(() -> {
+                    for (int i = 1; i <= 8; i++) {
+                        send(Frames.frame("f" + i, "cam-1", Emotion.SAD, null));
+                    }
+                });
+                assertThat(sent.get(10, TimeUnit.SECONDS)).as("all 8 read while the first batch is in the model").isNull();
+            } finally {
+                sender.shutdownNow();
+            }
+            assertThat(v1.batchSizes()).as("nothing classified yet").isEmpty();
+
+            release.countDown();
+            List<String> ids = new ArrayList<>();
+            pumpEvents(ids, 8, Duration.ofSeconds(10));
+
+            assertThat(ids).containsExactly("f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8");
+            assertThat(v1.batchSizes()).containsExactly(4, 4);
+        } finally {
+            worker.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("once the buffer holds classifier.batches.waiting full batches, the stream thread waits for the model "
+            + "before it reads on (back-pressure)")
+    void fullBufferHoldsTheStreamThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService worker = Executors.newSingleThreadExecutor();
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        try {
+            start(TopologySettings.defaults().withBatch(4, MAX_WAIT).withBatchesInFlight(1).withBatchesWaiting(1),
+                    task -> worker.execute(afterGate(release, task)));
+            var sent = sender.submit(() -> {
+                for (int i = 1; i <= 8; i++) {
+                    send(Frames.frame("f" + i, "cam-1", Emotion.SAD, null));
+                }
+            });
+            Thread.sleep(300);
+            assertThat(sent.isDone()).as("the 8th frame fills the buffer while f1-f4 are in the model").isFalse();
+
+            release.countDown();
+            assertThat(sent.get(10, TimeUnit.SECONDS)).as("reading resumes once the model took the next batch").isNull();
+            List<String> ids = new ArrayList<>();
+            pumpEvents(ids, 8, Duration.ofSeconds(10));
+            assertThat(ids).containsExactly("f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8");
+        } finally {
+            sender.shutdownNow();
+            worker.shutdownNow();
         }
     }
 
