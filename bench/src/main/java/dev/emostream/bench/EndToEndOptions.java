@@ -8,9 +8,10 @@ import picocli.CommandLine.Option;
 /** The knobs of an end-to-end run: load, growth dimensions, and the app settings being compared. */
 final class EndToEndOptions {
 
-    @Option(names = "--frames", defaultValue = "10000",
-            description = "Frames in the full-speed phase: long enough for a steady state, which the loads are "
-                    + "fractions of (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "30000",
+            description = "Frames in the full-speed phase: a backlog of some 30 s, long enough for a steady state (the "
+                    + "JIT still compiles for the first seconds of a new phase), which the loads are fractions of "
+                    + "(default: ${DEFAULT-VALUE}).")
     int frames;
 
     @Option(names = "--warmup-frames", defaultValue = "3000",
@@ -18,7 +19,7 @@ final class EndToEndOptions {
                     + "transactions (default: ${DEFAULT-VALUE}).")
     int warmupFrames;
 
-    @Option(names = "--warmup-rounds", defaultValue = "15",
+    @Option(names = "--warmup-rounds", defaultValue = "30",
             description = "Most warm-up rounds, at full speed and again at the steady phase's rate: they repeat until "
                     + "the JIT compiles less than --jit-quiet of a round's time (default: ${DEFAULT-VALUE}).")
     int warmupRounds;
