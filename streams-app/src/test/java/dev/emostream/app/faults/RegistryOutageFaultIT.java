@@ -34,6 +34,7 @@ import dev.emostream.app.testing.TestModels;
 import dev.emostream.embedded.junit.EmbeddedEnvironment;
 import dev.emostream.embedded.junit.KafkaTestEnvironment;
 import dev.emostream.model.csv.Fer2013Row;
+import dev.emostream.schemas.AccuracySnapshot;
 import dev.emostream.schemas.EmotionEvent;
 import dev.emostream.schemas.FaceFrame;
 import dev.emostream.schemas.registry.RestSchemaRegistryClient;
@@ -60,6 +61,7 @@ class RegistryOutageFaultIT {
     private RestSchemaRegistryClient registry;
     private AvroSerializer<FaceFrame> serializer;
     private List<Fer2013Row> rows;
+    private String modelVersion;
 
     private TcpProxy setUp(EmbeddedEnvironment env, String name) throws Exception {
         String run = name + UUID.randomUUID().toString().substring(0, 6);
@@ -71,6 +73,7 @@ class RegistryOutageFaultIT {
         env.createTopic(props.get("rejected.topic"), 1);
         env.createTopic(props.get("accuracy.topic"), 1);
         TestModels.write(models, run, 4);
+        modelVersion = run;
         rows = ItSupport.rows(ItSupport.firstRows(dir, 120));
         registry = new RestSchemaRegistryClient(env.registryUrl());
         serializer = new AvroSerializer<>(registry);
@@ -150,8 +153,9 @@ class RegistryOutageFaultIT {
             try (KafkaConsumer<byte[], byte[]> snapshots = ItSupport.committedReader(env, props.get("accuracy.topic"))) {
                 // every output schema (events, snapshots) registered and cached before the outage: the accuracy
                 // step needs the registry too, and a failure there stops the whole stream thread
-                // two per labeled frame: scopes "all" and "source:cam"
-                assertThat(ItSupport.readAll(snapshots, 80, Duration.ofMinutes(2), Duration.ZERO)).hasSize(80);
+                AccuracySnapshot all = ItSupport.awaitSnapshot(snapshots, registry, modelVersion + "|all", 40,
+                        Duration.ofMinutes(2));
+                assertThat(all.getLabeled()).as("the 40 labeled frames counted").isEqualTo(40);
             }
 
             proxy.cut();
