@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.emostream.model.Emotion;
-import dev.emostream.schemas.EmotionEvent;
 
 /**
  * What one batch adds to the accuracy counts: for each (model version, scope) its events touched, overall and per
@@ -28,14 +27,13 @@ final class BatchAccuracy {
 
     private final Map<String, Counts> byKey = new LinkedHashMap<>();
 
-    void add(EmotionEvent event) {
-        Emotion predicted = Emotion.fromCode(event.getPredicted().ordinal());
-        Emotion truth = event.getTrueLabel() == null ? null : Emotion.fromCode(event.getTrueLabel().ordinal());
-        add(event.getModelVersion(), AccuracyKey.ALL, predicted, truth);
-        add(event.getModelVersion(), AccuracyKey.sourceScope(event.getSourceId()), predicted, truth);
+    /** One classified frame, counted overall and for its source; {@code truth} null for an unlabeled frame. */
+    void add(String version, String sourceId, Emotion predicted, Emotion truth) {
+        count(version, AccuracyKey.ALL, predicted, truth);
+        count(version, AccuracyKey.sourceScope(sourceId), predicted, truth);
     }
 
-    private void add(String version, String scope, Emotion predicted, Emotion truth) {
+    private void count(String version, String scope, Emotion predicted, Emotion truth) {
         Counts c = byKey.computeIfAbsent(AccuracyKey.of(version, scope), k -> new Counts(version, scope));
         c.seen++;
         if (truth != null) {

@@ -289,7 +289,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             EmotionEvent event = toEvent(b.frame(), predictions.get(i), batch.model().version(), classifiedAt);
             context.forward(new Record<>(b.key(), new Classified.Event(event), b.timestamp(), new RecordHeaders()));
             metrics.frameClassified(event, batch.faces().get(i));
-            accuracy.add(event);
+            accuracy.add(batch.model().version(), b.frame().sourceId(), predictions.get(i).predicted(),
+                    b.frame().trueLabel());
             newest = Math.max(newest, b.timestamp());
             buffer.delete(batch.frames().get(i).key);
         }
