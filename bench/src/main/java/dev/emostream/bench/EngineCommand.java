@@ -111,13 +111,15 @@ final class EngineCommand implements Callable<Integer> {
         body.put("serveFacesPerSecondHelpers", serve[1]);
         body.put("maxRelativeDifference", Map.of("inferenceActivations", check.inferenceActivations(),
                 "trainingActivations", check.trainingActivations(), "gradients", check.gradients(),
+                "gradientRoundingFloor", check.gradientFloor(), "gradientExcessOverAllowance", check.gradientExcess(),
                 "runningStatistics", check.runningStatistics(), "helperRepeat", check.helperRepeat()));
         body.put("perArray", check.perArray());
         body.put("agreement", agreement);
         System.out.println("json: " + Results.write("engine", body));
         System.out.printf(Locale.ROOT, "engine: train_speedup=%.2f infer_speedup=%.2f grad_max_rel_diff=%.2e "
-                        + "agreement=%.4f sgemm_gflops=%.0f train_gflops=%.1f infer_gflops=%.1f%n",
-                trainNew / trainOld, serveNew / serveOld, check.gradients(), agreement, sgemm, trainGflops, inferGflops);
+                        + "grad_rounding_floor=%.2e grad_excess=%.2f agreement=%.4f sgemm_gflops=%.0f train_gflops=%.1f infer_gflops=%.1f%n",
+                trainNew / trainOld, serveNew / serveOld, check.gradients(), check.gradientFloor(),
+                check.gradientExcess(), agreement, sgemm, trainGflops, inferGflops);
         return 0;
     }
 

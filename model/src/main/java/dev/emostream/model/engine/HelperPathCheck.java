@@ -12,6 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -20,17 +21,37 @@ import java.util.function.Supplier;
  * activations in inference and training mode, every parameter gradient, and the batch-norm running statistics
  * after one step. Differences are relative to the largest magnitude of the built-in array, so 1e-6 is float
  * rounding and anything near 1 is a wrong result. Dropout draws from ND4J's generator, re-seeded before every pass.
+ *
+ * <p>A batch gradient is not continuous at float-rounding distance: a unit a rounding away from a ReLU's kink
+ * switches its whole term on or off, so rounding alone can move some arrays far more than 1e-3. The check therefore
+ * also measures that floor: the built-in path against itself on the same faces with every pixel moved one float ulp
+ * up or down at random, several times. A helper's difference is judged against the larger of 1e-3 and
+ * {@value #FLOOR_FACTOR}x that array's floor (docs/ARCHITECTURE.md, "The engine").
  */
 public final class HelperPathCheck {
 
     private static final long SEED = 12345;
+    /** Below this every array counts as agreeing, whatever its floor. */
+    public static final double BOUND = 1e-3;
+    /** How far above the measured rounding floor a helper's difference may be. */
+    public static final double FLOOR_FACTOR = 2;
+    private static final int FLOOR_PERTURBATIONS = 8;
 
-    /** Largest relative difference per kind, and per array for the report. */
+    /**
+     * Largest relative difference per kind, and per array for the report. {@code gradientFloor} is the largest
+     * rounding floor of any gradient array; {@code gradientExcess} the largest ratio of an array's helper
+     * difference to its allowance, max({@link #BOUND}, {@link #FLOOR_FACTOR} x its floor): at most 1 passes.
+     */
     public record Result(double inferenceActivations, double trainingActivations, double gradients,
-                         double runningStatistics, double helperRepeat, Map<String, Double> perArray) {
+                         double gradientFloor, double gradientExcess, double runningStatistics, double helperRepeat,
+                         Map<String, Double> perArray) {
 
         public double max() {
             return Math.max(Math.max(inferenceActivations, trainingActivations), Math.max(gradients, runningStatistics));
+        }
+
+        public boolean gradientsWithinRounding() {
+            return gradientExcess <= 1;
         }
     }
 
@@ -48,11 +69,44 @@ public final class HelperPathCheck {
         Map<String, Double> perArray = new TreeMap<>();
         double inference = worst(perArray, "inference ", activations(builtIn, batch, false), activations(helper, batch, false));
         double training = worst(perArray, "training ", activations(builtIn, batch, true), activations(helper, batch, true));
-        Map<String, INDArray> helperGradients = gradients(helper, batch);
-        double gradients = worst(perArray, "gradient ", gradients(builtIn, batch), helperGradients);
-        double repeat = worst(new TreeMap<>(), "", helperGradients, gradients(helper, batch));
+        Map<String, INDArray> reference = gradients(builtIn, batch.getFeatures(), batch.getLabels());
+        Map<String, INDArray> helperGradients = gradients(helper, batch.getFeatures(), batch.getLabels());
+        Map<String, Double> gradientDiffs = new TreeMap<>();
+        double gradients = worst(gradientDiffs, "", reference, helperGradients);
+        Map<String, Double> floors = roundingFloor(builtIn, batch, reference);
+        double floor = 0;
+        double excess = 0;
+        for (Map.Entry<String, Double> e : gradientDiffs.entrySet()) {
+            double arrayFloor = floors.get(e.getKey());
+            perArray.put("gradient " + e.getKey(), e.getValue());
+            perArray.put("floor gradient " + e.getKey(), arrayFloor);
+            floor = Math.max(floor, arrayFloor);
+            excess = Math.max(excess, e.getValue() / Math.max(BOUND, FLOOR_FACTOR * arrayFloor));
+        }
+        double repeat = worst(new TreeMap<>(), "", helperGradients,
+                gradients(helper, batch.getFeatures(), batch.getLabels()));
         double statistics = worst(perArray, "running ", statisticsStep(builtIn, batch), statisticsStep(helper, batch));
-        return new Result(inference, training, gradients, statistics, repeat, perArray);
+        return new Result(inference, training, gradients, floor, excess, statistics, repeat, perArray);
+    }
+
+    /** Per gradient array, the largest difference the built-in path shows against itself on one-ulp-moved pixels. */
+    private static Map<String, Double> roundingFloor(ComputationGraph builtIn, DataSet batch,
+                                                     Map<String, INDArray> reference) {
+        Map<String, Double> floor = new TreeMap<>();
+        reference.keySet().forEach(name -> floor.put(name, 0.0));
+        float[] pixels = batch.getFeatures().dup('c').data().asFloat();
+        SplittableRandom random = new SplittableRandom(SEED);
+        for (int p = 0; p < FLOOR_PERTURBATIONS; p++) {
+            float[] moved = new float[pixels.length];
+            for (int i = 0; i < pixels.length; i++) {
+                moved[i] = random.nextBoolean() ? Math.nextUp(pixels[i]) : Math.nextDown(pixels[i]);
+            }
+            INDArray input = Nd4j.create(moved, batch.getFeatures().shape(), 'c');
+            Map<String, Double> diffs = new TreeMap<>();
+            worst(diffs, "", reference, gradients(builtIn, input, batch.getLabels()));
+            diffs.forEach((name, d) -> floor.merge(name, d, Math::max));
+        }
+        return floor;
     }
 
     /** Labeled rows as one training batch, preprocessed as served (centered crop), labels one-hot. */
@@ -86,10 +140,10 @@ public final class HelperPathCheck {
         return out;
     }
 
-    private static Map<String, INDArray> gradients(ComputationGraph net, DataSet batch) {
+    private static Map<String, INDArray> gradients(ComputationGraph net, INDArray features, INDArray labels) {
         Nd4j.getRandom().setSeed(SEED);
-        net.setInputs(batch.getFeatures());
-        net.setLabels(batch.getLabels());
+        net.setInputs(features);
+        net.setLabels(labels);
         net.computeGradientAndScore();
         Map<String, INDArray> out = new LinkedHashMap<>();
         net.gradient().gradientForVariable().forEach((name, g) -> out.put(name, g.dup()));

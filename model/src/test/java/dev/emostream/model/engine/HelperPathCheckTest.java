@@ -62,7 +62,7 @@ class HelperPathCheckTest {
         HelperPathCheck.Result r = HelperPathCheck.compare(() -> shipped.networks().get(0).clone(), batch(64));
         assertThat(r.inferenceActivations()).as("inference activations %s", r.perArray()).isLessThan(1e-3);
         assertThat(r.trainingActivations()).as("training activations %s", r.perArray()).isLessThan(1e-3);
-        assertThat(r.gradients()).as("gradients %s", r.perArray()).isLessThan(1e-3);
+        assertThat(r.gradientExcess()).as("gradients against their rounding floor %s", r.perArray()).isLessThanOrEqualTo(1);
         assertThat(r.runningStatistics()).as("running statistics %s", r.perArray()).isLessThan(1e-3);
         assertThat(r.helperRepeat()).as("two gradient calls on one batch").isLessThan(1e-6);
         assertThat(r.perArray().keySet()).anyMatch(k -> k.startsWith("gradient ") && k.endsWith("_conv_W"))
