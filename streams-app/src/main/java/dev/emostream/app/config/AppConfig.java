@@ -36,6 +36,7 @@ public final class AppConfig {
     public static final String BATCH_MAX_WAIT_MS = "classifier.batch.max.wait.ms";
     public static final String BATCH_IDLE_MS = "classifier.batch.idle.ms";
     public static final String BATCH_BACKLOG_MS = "classifier.batch.backlog.ms";
+    public static final String BATCH_LINGER_MS = "classifier.batch.linger.ms";
     public static final String BATCHES_IN_FLIGHT = "classifier.batches.in.flight";
     public static final String BATCHES_WAITING = "classifier.batches.waiting";
     public static final String NATIVE_THREADS = "classifier.native.threads";
@@ -50,7 +51,7 @@ public final class AppConfig {
 
     /** Keys of this app, removed before the rest goes to {@code KafkaStreams}. */
     public static final Set<String> APP_KEYS = Set.of(INPUT_PATTERN, EMOTIONS_TOPIC, ACCURACY_TOPIC, REJECTED_TOPIC,
-            BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCH_BACKLOG_MS, BATCHES_IN_FLIGHT, BATCHES_WAITING, NATIVE_THREADS,
+            BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCH_BACKLOG_MS, BATCH_LINGER_MS, BATCHES_IN_FLIGHT, BATCHES_WAITING, NATIVE_THREADS,
             FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS);
 
     private final Map<String, String> values;
@@ -90,6 +91,7 @@ public final class AppConfig {
         d.put(BATCH_MAX_WAIT_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_MAX_WAIT.toMillis()));
         d.put(BATCH_IDLE_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_IDLE_GAP.toMillis()));
         d.put(BATCH_BACKLOG_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_BACKLOG_LAG.toMillis()));
+        d.put(BATCH_LINGER_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_LINGER.toMillis()));
         d.put(BATCHES_IN_FLIGHT, String.valueOf(TopologySettings.DEFAULT_BATCHES_IN_FLIGHT));
         d.put(BATCHES_WAITING, String.valueOf(TopologySettings.DEFAULT_BATCHES_WAITING));
         d.put(FRAME_MIN_SIZE, String.valueOf(TopologySettings.DEFAULT_MIN_SIZE));
@@ -141,7 +143,7 @@ public final class AppConfig {
         return new TopologySettings(pattern, required(EMOTIONS_TOPIC), required(ACCURACY_TOPIC),
                 required(REJECTED_TOPIC), intValue(BATCH_SIZE), Duration.ofMillis(longValue(BATCH_MAX_WAIT_MS)),
                 Duration.ofMillis(longValue(BATCH_IDLE_MS)), Duration.ofMillis(longValue(BATCH_BACKLOG_MS)),
-                intValue(BATCHES_IN_FLIGHT), intValue(BATCHES_WAITING),
+                Duration.ofMillis(longValue(BATCH_LINGER_MS)), intValue(BATCHES_IN_FLIGHT), intValue(BATCHES_WAITING),
                 intValue(FRAME_MIN_SIZE), intValue(FRAME_MAX_SIZE));
     }
 

@@ -64,4 +64,8 @@ final class InferenceSlots {
     synchronized int free() {
         return slots - busy;
     }
+
+    int total() {
+        return slots;
+    }
 }

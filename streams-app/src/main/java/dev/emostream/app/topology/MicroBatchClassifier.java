@@ -34,6 +34,8 @@ import dev.emostream.schemas.EmotionEvent;
  * (busy committing, polling); a full batch that finds every thread busy waits in the buffer, and only when
  * {@code classifier.batches.waiting} full batches wait does the stream thread stop reading (back-pressure).
  * Behind a backlog (frames more than {@code classifier.batch.backlog.ms} late) a partial batch is held until full.
+ * While another batch is in the model, a partial batch waits until it holds a quarter of a full one or its oldest
+ * frame has waited {@code classifier.batch.linger.ms}: tiny batches cost the model most exactly when it is loaded.
  *
  * <p>Why a state store and not a list: frames whose input offsets are committed must not be lost if the process dies
  * before their batch is classified. Under exactly-once the buffer's changes commit with the input offsets and the
@@ -50,6 +52,9 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private final Duration maxWait;
     private final Duration idleGap;
     private final long backlogLagMs;
+    private final long lingerMs;
+    /** A partial batch this big goes at once even while another batch is in the model. */
+    private final int loadedBatch;
     private final ModelHolder models;
     private final AppMetrics metrics;
     private final Executor inference;
@@ -89,6 +94,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         this.maxWait = settings.batchMaxWait();
         this.idleGap = settings.batchIdleGap().compareTo(maxWait) < 0 ? settings.batchIdleGap() : maxWait;
         this.backlogLagMs = settings.batchBacklogLag().toMillis();
+        this.lingerMs = settings.batchLinger().toMillis();
+        this.loadedBatch = Math.max(1, batchSize / 4);
         this.models = models;
         this.metrics = metrics;
         this.inference = inference;
@@ -136,8 +143,19 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         synchronized (lock) {
             submitFullBatches();
             boolean idle = nowMs - lastArrivalMs >= (behindBacklog ? 2 * maxWait.toMillis() : idleGap.toMillis());
-            if (!waiting.isEmpty() && (idle || (!behindBacklog && nowMs - oldestBufferedAtMs >= maxWait.toMillis()))
-                    && slots.tryAcquire(this)) {
+            long waited = nowMs - oldestBufferedAtMs;
+            boolean due;
+            if (behindBacklog) {
+                due = idle;
+            } else if (waited >= maxWait.toMillis()) {
+                due = true;
+            } else if (lingerMs > 0 && slots.free() < slots.total()) {
+                // loaded: the frames go once they are a worthwhile batch or have waited the linger, input idle or not
+                due = waiting.size() >= loadedBatch || waited >= lingerMs;
+            } else {
+                due = idle;
+            }
+            if (!waiting.isEmpty() && due && slots.tryAcquire(this)) {
                 submit();
             }
         }
@@ -175,6 +193,11 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             waiting.clear();
         }
         slots.leave(this);
+    }
+
+    /** Under the lock: whether the waiting frames may go now without a linger: the model is idle, or they are enough. */
+    private boolean bigEnoughWhileLoaded() {
+        return lingerMs == 0 || waiting.size() >= loadedBatch || slots.free() == slots.total();
     }
 
     /** Under the lock: hands full batches to free inference threads. */
@@ -243,9 +266,10 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         slots.release();
         synchronized (lock) {
             lock.notifyAll();
-            // greedy: what arrived while this batch was in the model goes next, as a batch; behind a backlog only a
-            // full one (the stream thread's checks send a partial batch when the input runs dry)
-            boolean due = behindBacklog ? waiting.size() >= batchSize : !waiting.isEmpty();
+            // greedy: what arrived while this batch was in the model goes next, as a batch, unless another batch is
+            // still in the model and this one is tiny (the stream thread's checks send it after the linger); behind
+            // a backlog only a full one (the checks send a partial batch when the input runs dry)
+            boolean due = behindBacklog ? waiting.size() >= batchSize : !waiting.isEmpty() && bigEnoughWhileLoaded();
             if (!closed && due && slots.tryAcquire(this)) {
                 submit();
             }

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  */
 public record TopologySettings(Pattern inputPattern, String emotionsTopic, String accuracyTopic, String rejectedTopic,
                                int batchSize, Duration batchMaxWait, Duration batchIdleGap, Duration batchBacklogLag,
-                               int batchesInFlight, int batchesWaiting, int minFrameSize, int maxFrameSize) {
+                               Duration batchLinger, int batchesInFlight, int batchesWaiting, int minFrameSize, int maxFrameSize) {
 
     public static final String DEFAULT_INPUT_PATTERN = "faces\\..*";
     public static final String DEFAULT_EMOTIONS_TOPIC = "emotions";
@@ -44,6 +44,13 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
      * exactly when latency was at stake (docs/ARCHITECTURE.md).
      */
     public static final Duration DEFAULT_BATCH_BACKLOG_LAG = Duration.ofSeconds(1);
+    /**
+     * While another batch is in the model, a partial batch waits for a quarter of a full one or this long. A forward
+     * pass costs ~4 ms of fixed work plus ~1.5 ms a face here, so batches of 1-3 made the model twice as dear per
+     * face exactly when it was loaded: at 80% load both threads ran flat out on batches of ~7 with no slack left.
+     * An idle model still takes a frame at once (docs/ARCHITECTURE.md). 0 turns the wait off.
+     */
+    public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(10);
     /** One batch per core: see NativeThreads for why that beats one batch over all cores. */
     public static final int DEFAULT_BATCHES_IN_FLIGHT = Runtime.getRuntime().availableProcessors();
     /**
@@ -71,6 +78,9 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
             throw new IllegalArgumentException("batch backlog lag must be > 0, got " + batchBacklogLag.toMillis()
                     + " ms");
         }
+        if (batchLinger.isNegative()) {
+            throw new IllegalArgumentException("batch linger must be >= 0, got " + batchLinger.toMillis() + " ms");
+        }
         if (batchesInFlight < 1) {
             throw new IllegalArgumentException("batches in flight must be >= 1, got " + batchesInFlight);
         }
@@ -95,28 +105,35 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
                             int batchSize, Duration batchMaxWait, Duration batchIdleGap, int batchesInFlight,
                             int minFrameSize, int maxFrameSize) {
         this(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait, batchIdleGap,
-                DEFAULT_BATCH_BACKLOG_LAG, batchesInFlight, DEFAULT_BATCHES_WAITING, minFrameSize, maxFrameSize);
+                DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCH_LINGER, batchesInFlight, DEFAULT_BATCHES_WAITING, minFrameSize,
+                maxFrameSize);
     }
 
     public static TopologySettings defaults() {
         return new TopologySettings(Pattern.compile(DEFAULT_INPUT_PATTERN), DEFAULT_EMOTIONS_TOPIC,
                 DEFAULT_ACCURACY_TOPIC, DEFAULT_REJECTED_TOPIC, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT,
-                DEFAULT_BATCH_IDLE_GAP, DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCHES_IN_FLIGHT, DEFAULT_BATCHES_WAITING,
+                DEFAULT_BATCH_IDLE_GAP, DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCH_LINGER, DEFAULT_BATCHES_IN_FLIGHT,
+                DEFAULT_BATCHES_WAITING,
                 DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE);
     }
 
     public TopologySettings withBatch(int size, Duration maxWait) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, size, maxWait,
-                batchIdleGap, batchBacklogLag, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, batchLinger, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
     }
 
     public TopologySettings withBatchesInFlight(int n) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
-                batchIdleGap, batchBacklogLag, n, batchesWaiting, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, batchLinger, n, batchesWaiting, minFrameSize, maxFrameSize);
     }
 
     public TopologySettings withBatchesWaiting(int n) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
-                batchIdleGap, batchBacklogLag, batchesInFlight, n, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, batchLinger, batchesInFlight, n, minFrameSize, maxFrameSize);
+    }
+
+    public TopologySettings withBatchLinger(Duration linger) {
+        return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
+                batchIdleGap, batchBacklogLag, linger, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
     }
 }

@@ -389,6 +389,48 @@ class EmotionTopologyTest {
     }
 
     @Test
+    @DisplayName("while another batch is in the model, a tiny partial batch waits for the linger; a quarter of a full "
+            + "batch goes at once")
+    void partialBatchLingersWhileModelLoaded() throws Exception {
+        Duration linger = Duration.ofMillis(10);
+        List<CountDownLatch> gates = List.of(new CountDownLatch(1), new CountDownLatch(0), new CountDownLatch(0));
+        AtomicInteger submitted = new AtomicInteger();
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        try {
+            start(TopologySettings.defaults().withBatch(32, MAX_WAIT).withBatchesInFlight(2).withBatchLinger(linger),
+                    task -> workers.execute(afterGate(gates.get(submitted.getAndIncrement()), task)));
+            for (int i = 1; i <= 32; i++) {
+                send(Frames.frame("full" + i, "cam-1", Emotion.SAD, null));
+            }
+            assertThat(submitted).as("the full batch is in the model").hasValue(1);
+
+            send(Frames.frame("a1", "cam-1", Emotion.SAD, null));
+            send(Frames.frame("a2", "cam-1", Emotion.SAD, null));
+            driver.advanceWallClockTime(linger.minusMillis(2));
+            assertThat(submitted).as("two frames wait while the other thread is busy, input idle or not").hasValue(1);
+            driver.advanceWallClockTime(Duration.ofMillis(2));
+            assertThat(submitted).as("after the linger they go").hasValue(2);
+
+            for (int i = 1; i <= 8; i++) {
+                send(Frames.frame("b" + i, "cam-1", Emotion.SAD, null));
+            }
+            // the two-frame batch leaves the model on its own thread; give it real time, the linger no mock time
+            for (int ms = 1; ms < linger.toMillis() && submitted.get() < 3; ms++) {
+                Thread.sleep(20);
+                driver.advanceWallClockTime(Duration.ofMillis(1));
+            }
+            assertThat(submitted).as("a quarter of a full batch goes before the linger").hasValue(3);
+            gates.get(0).countDown();
+            List<String> ids = new ArrayList<>();
+            pumpEvents(ids, 42, Duration.ofSeconds(10));
+            assertThat(v1.batchSizes()).as("a quarter of a full batch went without waiting").contains(2, 8);
+            assertThat(ids).hasSize(42).startsWith("full1").endsWith("b8");
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
     @DisplayName("with two batches in the model at once, a later batch that finishes first waits for the earlier one: "
             + "events come out in arrival order")
     void batchesInFlightForwardInOrder() throws Exception {
