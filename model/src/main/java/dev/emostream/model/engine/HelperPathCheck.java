@@ -49,10 +49,6 @@ public final class HelperPathCheck {
         public double max() {
             return Math.max(Math.max(inferenceActivations, trainingActivations), Math.max(gradients, runningStatistics));
         }
-
-        public boolean gradientsWithinRounding() {
-            return gradientExcess <= 1;
-        }
     }
 
     private HelperPathCheck() {
