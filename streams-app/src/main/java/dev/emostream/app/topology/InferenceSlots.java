@@ -65,7 +65,7 @@ final class InferenceSlots {
         return slots - busy;
     }
 
-    int total() {
-        return slots;
+    synchronized boolean anyBusy() {
+        return busy > 0;
     }
 }

@@ -149,8 +149,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
                 due = idle;
             } else if (waited >= maxWait.toMillis()) {
                 due = true;
-            } else if (lingerMs > 0 && slots.free() < slots.total()) {
-                // loaded: the frames go once they are a worthwhile batch or have waited the linger, input idle or not
+            } else if (lingering()) {
+                // the frames go once they are a worthwhile batch or have waited the linger, input idle or not
                 due = waiting.size() >= loadedBatch || waited >= lingerMs;
             } else {
                 due = idle;
@@ -195,9 +195,9 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         slots.leave(this);
     }
 
-    /** Under the lock: whether the waiting frames may go now without a linger: the model is idle, or they are enough. */
-    private boolean bigEnoughWhileLoaded() {
-        return lingerMs == 0 || waiting.size() >= loadedBatch || slots.free() == slots.total();
+    /** Whether a partial batch lingers: the wait is on and another batch is in the model. */
+    private boolean lingering() {
+        return lingerMs > 0 && slots.anyBusy();
     }
 
     /** Under the lock: hands full batches to free inference threads. */
@@ -269,7 +269,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             // greedy: what arrived while this batch was in the model goes next, as a batch, unless another batch is
             // still in the model and this one is tiny (the stream thread's checks send it after the linger); behind
             // a backlog only a full one (the checks send a partial batch when the input runs dry)
-            boolean due = behindBacklog ? waiting.size() >= batchSize : !waiting.isEmpty() && bigEnoughWhileLoaded();
+            boolean due = behindBacklog ? waiting.size() >= batchSize : !waiting.isEmpty() && (!lingering() || waiting.size() >= loadedBatch);
             if (!closed && due && slots.tryAcquire(this)) {
                 submit();
             }
