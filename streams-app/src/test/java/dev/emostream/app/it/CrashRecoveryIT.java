@@ -2,15 +2,12 @@ package dev.emostream.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.emostream.app.cli.StreamsAppCli;
 import dev.emostream.app.testing.ItSupport;
 import dev.emostream.app.testing.TestModels;
 import dev.emostream.embedded.junit.EmbeddedEnvironment;
@@ -37,6 +33,7 @@ import dev.emostream.schemas.EmotionEvent;
 import dev.emostream.schemas.FaceFrame;
 import dev.emostream.schemas.registry.RestSchemaRegistryClient;
 import dev.emostream.schemas.serde.AvroDeserializer;
+import dev.emostream.app.instances.AppProcess;
 import dev.emostream.schemas.serde.AvroSerializer;
 
 @ExtendWith(KafkaTestEnvironment.class)
@@ -45,6 +42,7 @@ class CrashRecoveryIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryIT.class);
     private static final int FRAMES = 1000;
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=1G");
 
     @TempDir
     Path dir;
@@ -60,20 +58,14 @@ class CrashRecoveryIT {
         env.createTopic(props.get("emotions.topic"), 2);
         env.createTopic(props.get("accuracy.topic"), 1);
         TestModels.write(models, "crash-v1", 3);
-        Path config = dir.resolve("app.properties");
-        Properties p = new Properties();
-        p.putAll(props);
-        try (var out = Files.newBufferedWriter(config)) {
-            p.store(out, "CrashRecoveryIT");
-        }
         List<Fer2013Row> rows = ItSupport.rows(ItSupport.firstRows(dir, FRAMES));
 
         RestSchemaRegistryClient registry = new RestSchemaRegistryClient(env.registryUrl());
         AvroSerializer<FaceFrame> serializer = new AvroSerializer<>(registry);
         AvroDeserializer<EmotionEvent> eventReader = new AvroDeserializer<>(EmotionEvent.class, registry);
         List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
-        Process first = start(config, dir.resolve("first.log"));
-        Process second = null;
+        AppProcess first = AppProcess.start("first", props, dir, JVM_OPTIONS);
+        AppProcess second = null;
         try (KafkaProducer<byte[], byte[]> producer = ItSupport.producer(env);
              KafkaConsumer<byte[], byte[]> events = ItSupport.committedReader(env, props.get("emotions.topic"));
              KafkaConsumer<byte[], byte[]> snapshots = ItSupport.committedReader(env, props.get("accuracy.topic"))) {
@@ -88,50 +80,28 @@ class CrashRecoveryIT {
             });
 
             read.addAll(ItSupport.readAll(events, 150, Duration.ofMinutes(2), Duration.ZERO));
-            first.destroyForcibly().waitFor();
+            first.kill();
             LOG.info("killed the first app process after {} committed events", read.size());
-            assertThat(read.size()).as("killed mid-stream, log: " + tail(dir.resolve("first.log")))
+            assertThat(read.size()).as("killed mid-stream, log: " + first.tail(30))
                     .isBetween(150, FRAMES - 1);
 
-            second = start(config, dir.resolve("second.log"));
+            second = AppProcess.start("second", props, dir, JVM_OPTIONS);
             sending.join();
             read.addAll(ItSupport.readAll(events, FRAMES - read.size(), Duration.ofMinutes(3), Duration.ofSeconds(3)));
 
             List<String> ids = read.stream().map(r -> eventReader.deserialize(r.topic(), r.value()).getFrameId()).toList();
             Set<String> unique = new HashSet<>(ids);
-            assertThat(unique).as("no frame lost, log: " + tail(dir.resolve("second.log"))).hasSize(FRAMES);
+            assertThat(unique).as("no frame lost, log: " + second.tail(30)).hasSize(FRAMES);
             assertThat(ids).as("none duplicated for a read_committed reader").hasSize(FRAMES);
 
             AccuracySnapshot last = ItSupport.awaitSnapshot(snapshots, registry, "crash-v1|all", FRAMES, Duration.ofSeconds(30));
             assertThat(last.getLabeled()).as("accuracy counts each labeled frame once").isEqualTo(FRAMES);
             assertThat(last.getSeen()).isEqualTo(FRAMES);
         } finally {
-            first.destroyForcibly();
+            first.kill();
             if (second != null) {
-                second.destroy();
-                second.waitFor();
+                second.close();
             }
-        }
-    }
-
-    private static Process start(Path config, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dorg.bytedeco.javacpp.maxbytes=1G",
-                "-cp", System.getProperty("java.class.path"), StreamsAppCli.class.getName(),
-                "run", "--config", config.toString());
-        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        pb.environment().keySet().removeIf(k -> k.startsWith("EMOSTREAM_"));
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        return pb.start();
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
         }
     }
 
