@@ -37,6 +37,7 @@ public final class AppConfig {
     public static final String BATCH_IDLE_MS = "classifier.batch.idle.ms";
     public static final String BATCH_BACKLOG_MS = "classifier.batch.backlog.ms";
     public static final String BATCH_LINGER_MS = "classifier.batch.linger.ms";
+    public static final String LIVE_COMMIT_MS = "classifier.live.commit.ms";
     public static final String BATCHES_IN_FLIGHT = "classifier.batches.in.flight";
     public static final String BATCHES_WAITING = "classifier.batches.waiting";
     public static final String NATIVE_THREADS = "classifier.native.threads";
@@ -51,7 +52,8 @@ public final class AppConfig {
 
     /** Keys of this app, removed before the rest goes to {@code KafkaStreams}. */
     public static final Set<String> APP_KEYS = Set.of(INPUT_PATTERN, EMOTIONS_TOPIC, ACCURACY_TOPIC, REJECTED_TOPIC,
-            BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCH_BACKLOG_MS, BATCH_LINGER_MS, BATCHES_IN_FLIGHT, BATCHES_WAITING, NATIVE_THREADS,
+            BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCH_BACKLOG_MS, BATCH_LINGER_MS, LIVE_COMMIT_MS, BATCHES_IN_FLIGHT,
+            BATCHES_WAITING, NATIVE_THREADS,
             FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS);
 
     private final Map<String, String> values;
@@ -77,11 +79,10 @@ public final class AppConfig {
         // events that long. Polls return as soon as records arrive, so this only costs empty polls when idle; 5 ms
         // against 10 took half-load p50 from 94 to 79 ms (with the 1 ms idle gap, docs/BENCHMARKS.md).
         d.put(StreamsConfig.POLL_MS_CONFIG, "5");
-        // Under exactly-once an event is visible only when its transaction commits, so the commit interval is a floor
-        // on latency (Streams' EOS default: 100 ms). At full load nothing changes (a commit waits for the batch being
-        // classified anyway); at half load 25 ms took p99 from 366 to 247 ms (docs/BENCHMARKS.md) for about 30 small
-        // transactions a second. Raise it where a commit's round trips to the brokers cost more than a few ms.
-        d.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "25");
+        // Under exactly-once an event is visible only when its transaction commits. Live frames ask for their commit
+        // as soon as their batch is out (classifier.live.commit.ms); this interval (Streams' EOS default) is what
+        // frames behind a backlog get: a quarter of the transactions the 25 ms it replaces cost them.
+        d.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
         d.put(SchemaRegistryClientConfig.URL, "http://localhost:8081");
         d.put(INPUT_PATTERN, TopologySettings.DEFAULT_INPUT_PATTERN);
         d.put(EMOTIONS_TOPIC, TopologySettings.DEFAULT_EMOTIONS_TOPIC);
@@ -92,6 +93,7 @@ public final class AppConfig {
         d.put(BATCH_IDLE_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_IDLE_GAP.toMillis()));
         d.put(BATCH_BACKLOG_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_BACKLOG_LAG.toMillis()));
         d.put(BATCH_LINGER_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_LINGER.toMillis()));
+        d.put(LIVE_COMMIT_MS, String.valueOf(TopologySettings.DEFAULT_LIVE_COMMIT_GAP.toMillis()));
         d.put(BATCHES_IN_FLIGHT, String.valueOf(TopologySettings.DEFAULT_BATCHES_IN_FLIGHT));
         d.put(BATCHES_WAITING, String.valueOf(TopologySettings.DEFAULT_BATCHES_WAITING));
         d.put(FRAME_MIN_SIZE, String.valueOf(TopologySettings.DEFAULT_MIN_SIZE));
@@ -143,7 +145,8 @@ public final class AppConfig {
         return new TopologySettings(pattern, required(EMOTIONS_TOPIC), required(ACCURACY_TOPIC),
                 required(REJECTED_TOPIC), intValue(BATCH_SIZE), Duration.ofMillis(longValue(BATCH_MAX_WAIT_MS)),
                 Duration.ofMillis(longValue(BATCH_IDLE_MS)), Duration.ofMillis(longValue(BATCH_BACKLOG_MS)),
-                Duration.ofMillis(longValue(BATCH_LINGER_MS)), intValue(BATCHES_IN_FLIGHT), intValue(BATCHES_WAITING),
+                Duration.ofMillis(longValue(BATCH_LINGER_MS)), Duration.ofMillis(longValue(LIVE_COMMIT_MS)),
+                intValue(BATCHES_IN_FLIGHT), intValue(BATCHES_WAITING),
                 intValue(FRAME_MIN_SIZE), intValue(FRAME_MAX_SIZE));
     }
 

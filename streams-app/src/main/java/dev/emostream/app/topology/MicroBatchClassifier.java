@@ -53,6 +53,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private final Duration idleGap;
     private final long backlogLagMs;
     private final long lingerMs;
+    private final long liveCommitGapMs;
     /** A partial batch this big goes at once even while another batch is in the model. */
     private final int loadedBatch;
     private final ModelHolder models;
@@ -77,6 +78,9 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private long oldestBufferedAtMs;
     private long lastArrivalMs;
     private long lastCheckMs;
+    /** Live events were forwarded since the last commit this processor asked for. */
+    private boolean commitWanted;
+    private long lastCommitRequestMs;
 
     /** A batch handed to the model and not yet forwarded. */
     private record InFlight(List<KeyValue<Long, BufferedFrame>> frames, List<FaceImage> faces, ServingModel model,
@@ -95,6 +99,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         this.idleGap = settings.batchIdleGap().compareTo(maxWait) < 0 ? settings.batchIdleGap() : maxWait;
         this.backlogLagMs = settings.batchBacklogLag().toMillis();
         this.lingerMs = settings.batchLinger().toMillis();
+        this.liveCommitGapMs = settings.liveCommitGap().toMillis();
         this.loadedBatch = Math.max(1, batchSize / 4);
         this.models = models;
         this.metrics = metrics;
@@ -124,6 +129,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         oldestBufferedAtMs = context.currentSystemTimeMs();
         lastArrivalMs = oldestBufferedAtMs;
         lastCheckMs = oldestBufferedAtMs;
+        commitWanted = false;
+        lastCommitRequestMs = Long.MIN_VALUE / 2;
         context.schedule(checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
     }
 
@@ -160,6 +167,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             }
         }
         forwardDone(); // a batch classified on the calling thread (a same-thread executor) goes out at once
+        requestCommitIfDue(nowMs);
     }
 
     @Override
@@ -278,15 +286,34 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
 
     /** Forwards the finished batches that no unfinished one was submitted before. */
     private void forwardDone() {
+        boolean forwarded = false;
         while (true) {
             InFlight batch;
             synchronized (lock) {
                 if (inFlight.isEmpty() || !inFlight.peek().result().isDone()) {
-                    return;
+                    break;
                 }
                 batch = inFlight.poll();
             }
             forward(batch);
+            forwarded = true;
+        }
+        if (forwarded) {
+            // behind a backlog the frames are late already: commit.interval.ms batches their transactions
+            commitWanted |= !behindBacklog;
+            requestCommitIfDue(context.currentSystemTimeMs());
+        }
+    }
+
+    /**
+     * Live events become visible when their transaction commits: ask Streams to commit once they are out, at most
+     * once per {@code classifier.live.commit.ms} (the periodic checks ask for what that gap held back).
+     */
+    private void requestCommitIfDue(long nowMs) {
+        if (commitWanted && nowMs - lastCommitRequestMs >= liveCommitGapMs) {
+            context.commit();
+            commitWanted = false;
+            lastCommitRequestMs = nowMs;
         }
     }
 

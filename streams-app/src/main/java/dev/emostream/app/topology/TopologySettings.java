@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * @param batchIdleGap   how long without a new frame counts as the input running dry, so a partial batch goes out
  * @param batchBacklogLag frames arriving later than this after their record timestamp mean the app is working off a
  *                       backlog, not keeping up with live input: partial batches are then held until full
+ * @param batchLinger    while another batch is in the model, how long a partial batch may wait to grow
+ * @param liveCommitGap  live frames: the least time between the commits the classifier asks for as soon as a batch's
+ *                       events are out (behind a backlog it asks for none: {@code commit.interval.ms} applies)
  * @param batchesInFlight how many batches may be in the model at once, each on its own network: the app runs this
  *                       many inference threads, shared by all its tasks
  * @param batchesWaiting how many full batches of frames a task may buffer while every inference thread is busy
@@ -24,7 +27,8 @@ import java.util.regex.Pattern;
  */
 public record TopologySettings(Pattern inputPattern, String emotionsTopic, String accuracyTopic, String rejectedTopic,
                                int batchSize, Duration batchMaxWait, Duration batchIdleGap, Duration batchBacklogLag,
-                               Duration batchLinger, int batchesInFlight, int batchesWaiting, int minFrameSize, int maxFrameSize) {
+                               Duration batchLinger, Duration liveCommitGap, int batchesInFlight, int batchesWaiting,
+                               int minFrameSize, int maxFrameSize) {
 
     public static final String DEFAULT_INPUT_PATTERN = "faces\\..*";
     public static final String DEFAULT_EMOTIONS_TOPIC = "emotions";
@@ -51,6 +55,13 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
      * An idle model still takes a frame at once (docs/ARCHITECTURE.md). 0 turns the wait off.
      */
     public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(10);
+    /**
+     * Under exactly-once an event is visible only when its transaction commits. Live frames ask for a commit as soon
+     * as their batch is out, at most this often (the latency the 25 ms commit interval gave before); behind a
+     * backlog the app leaves commits to {@code commit.interval.ms} (100 ms), a quarter of the transactions for
+     * frames already late (docs/ARCHITECTURE.md).
+     */
+    public static final Duration DEFAULT_LIVE_COMMIT_GAP = Duration.ofMillis(25);
     /** One batch per core: see NativeThreads for why that beats one batch over all cores. */
     public static final int DEFAULT_BATCHES_IN_FLIGHT = Runtime.getRuntime().availableProcessors();
     /**
@@ -81,6 +92,9 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
         if (batchLinger.isNegative()) {
             throw new IllegalArgumentException("batch linger must be >= 0, got " + batchLinger.toMillis() + " ms");
         }
+        if (liveCommitGap.isNegative()) {
+            throw new IllegalArgumentException("live commit gap must be >= 0, got " + liveCommitGap.toMillis() + " ms");
+        }
         if (batchesInFlight < 1) {
             throw new IllegalArgumentException("batches in flight must be >= 1, got " + batchesInFlight);
         }
@@ -105,35 +119,41 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
                             int batchSize, Duration batchMaxWait, Duration batchIdleGap, int batchesInFlight,
                             int minFrameSize, int maxFrameSize) {
         this(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait, batchIdleGap,
-                DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCH_LINGER, batchesInFlight, DEFAULT_BATCHES_WAITING, minFrameSize,
+                DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCH_LINGER, DEFAULT_LIVE_COMMIT_GAP, batchesInFlight, DEFAULT_BATCHES_WAITING, minFrameSize,
                 maxFrameSize);
     }
 
     public static TopologySettings defaults() {
         return new TopologySettings(Pattern.compile(DEFAULT_INPUT_PATTERN), DEFAULT_EMOTIONS_TOPIC,
                 DEFAULT_ACCURACY_TOPIC, DEFAULT_REJECTED_TOPIC, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT,
-                DEFAULT_BATCH_IDLE_GAP, DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCH_LINGER, DEFAULT_BATCHES_IN_FLIGHT,
+                DEFAULT_BATCH_IDLE_GAP, DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCH_LINGER, DEFAULT_LIVE_COMMIT_GAP, DEFAULT_BATCHES_IN_FLIGHT,
                 DEFAULT_BATCHES_WAITING,
                 DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE);
     }
 
     public TopologySettings withBatch(int size, Duration maxWait) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, size, maxWait,
-                batchIdleGap, batchBacklogLag, batchLinger, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, batchLinger, liveCommitGap, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
     }
 
     public TopologySettings withBatchesInFlight(int n) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
-                batchIdleGap, batchBacklogLag, batchLinger, n, batchesWaiting, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, batchLinger, liveCommitGap, n, batchesWaiting, minFrameSize, maxFrameSize);
     }
 
     public TopologySettings withBatchesWaiting(int n) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
-                batchIdleGap, batchBacklogLag, batchLinger, batchesInFlight, n, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, batchLinger, liveCommitGap, batchesInFlight, n, minFrameSize, maxFrameSize);
     }
 
     public TopologySettings withBatchLinger(Duration linger) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
-                batchIdleGap, batchBacklogLag, linger, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, linger, liveCommitGap, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
+    }
+
+    public TopologySettings withLiveCommitGap(Duration gap) {
+        return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
+                batchIdleGap, batchBacklogLag, batchLinger, gap, batchesInFlight, batchesWaiting, minFrameSize,
+                maxFrameSize);
     }
 }

@@ -71,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
     double minLr;
     @Option(names = "--weight-decay", defaultValue = "0.01", description = "Decoupled weight decay, AdamW style: scaled by the learning rate (default: ${DEFAULT-VALUE}).")
     double weightDecay;
-    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine | plateau | none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine | plateau | none (constant --lr) (default: ${DEFAULT-VALUE}).")
     String schedule;
     @Option(names = "--warmup-epochs", defaultValue = "0.3", description = "Linear warm-up for cosine (default: ${DEFAULT-VALUE}).")
     double warmupEpochs;
@@ -81,6 +81,11 @@ final class TrainCommand implements Callable<Integer> {
     double plateauFactor;
     @Option(names = "--early-stop", defaultValue = "0", description = "Stop after this many epochs without a better validation accuracy; 0 = never (default: ${DEFAULT-VALUE}).")
     int earlyStop;
+    @Option(names = "--average-from", defaultValue = "0", paramLabel = "EPOCH", description = "Stochastic weight "
+            + "averaging: from this epoch on, also score the mean of the weights at each epoch's end (batch-norm "
+            + "statistics measured afresh) and keep it when it scores better; pair with --schedule none. 0 = off "
+            + "(default: ${DEFAULT-VALUE}).")
+    int averageFrom;
     @Option(names = "--no-augment", description = "Train on centered crops only.")
     boolean noAugment;
     @Option(names = "--rotation", defaultValue = "10", description = "Max random rotation, degrees (default: ${DEFAULT-VALUE}).")
@@ -109,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
         String modelVersion = version != null ? version
                 : "resnet-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmm"));
         TrainingOptions options = new TrainingOptions(spec, crop, epochs, batch, optimizer, lr, minLr, weightDecay,
-                schedule, warmupEpochs, plateauPatience, plateauFactor, earlyStop, !noAugment, rotation, scale, erasing, labelSmoothing,
+                schedule, warmupEpochs, plateauPatience, plateauFactor, earlyStop, averageFrom, !noAugment, rotation, scale, erasing, labelSmoothing,
                 classWeights, TestTimeAugmentation.flip(tta), TestTimeAugmentation.corners(tta), seed, logEvery,
                 modelVersion);
         FacePreprocessor preprocessor = new FacePreprocessor(PreprocessingRecipe.fer2013(crop));

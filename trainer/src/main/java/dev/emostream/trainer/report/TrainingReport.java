@@ -59,10 +59,15 @@ public final class TrainingReport {
         md.append("- Training: ").append(m.training()).append('\n');
         md.append("- Training data SHA-256: ").append(m.trainingDataSha256()).append("\n\n");
         md.append(EvaluationReport.markdownTables(cm));
-        md.append("\n## Training history\n\n| epoch | train loss | validation accuracy | learning rate | seconds | img/s |\n|---|---|---|---|---|---|\n");
+        boolean averaged = history.stream().anyMatch(r -> r.averagedAccuracy() != null);
+        md.append("\n## Training history\n\n| epoch | train loss | validation accuracy |")
+                .append(averaged ? " weight average |" : "").append(" learning rate | seconds | img/s |\n|---|---|---|")
+                .append(averaged ? "---|" : "").append("---|---|---|\n");
         for (EpochRecord r : history) {
-            md.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f | %.2e | %.0f | %.1f |%n", r.epoch(), r.trainLoss(),
-                    r.validationAccuracy(), r.learningRate(), r.seconds(), r.imagesPerSecond()));
+            String average = !averaged ? "" : r.averagedAccuracy() == null ? " |"
+                    : String.format(Locale.ROOT, " %.4f |", r.averagedAccuracy());
+            md.append(String.format(Locale.ROOT, "| %d | %.4f | %.4f |%s %.2e | %.0f | %.1f |%n", r.epoch(), r.trainLoss(),
+                    r.validationAccuracy(), average, r.learningRate(), r.seconds(), r.imagesPerSecond()));
         }
         md.append("\n![training curves](training-curves.png)\n\n![confusion matrix](confusion-matrix.png)\n");
         return md.toString();
@@ -86,6 +91,17 @@ public final class TrainingReport {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.addSeries("train loss", epochs, loss);
         chart.addSeries("validation accuracy", epochs, acc);
+        List<Integer> averagedEpochs = new ArrayList<>();
+        List<Double> averaged = new ArrayList<>();
+        for (EpochRecord r : history) {
+            if (r.averagedAccuracy() != null) {
+                averagedEpochs.add(r.epoch());
+                averaged.add(r.averagedAccuracy());
+            }
+        }
+        if (!averaged.isEmpty()) {
+            chart.addSeries("weight average, validation accuracy", averagedEpochs, averaged);
+        }
         BitmapEncoder.saveBitmap(chart, dir.resolve("training-curves.png").toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 

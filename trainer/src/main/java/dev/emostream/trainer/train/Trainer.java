@@ -17,7 +17,6 @@ import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.deeplearning4j.util.NetworkUtils;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
@@ -35,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * The training loop: augmented mini-batches, one {@code fit(DataSet)} per batch, validation after
@@ -89,6 +89,8 @@ public final class Trainer {
             if ("cosine".equals(o.schedule())) {
                 // --epochs may differ from the first run's: re-plan the cosine so it still ends at the last epoch.
                 NetworkUtils.setLearningRate(net, cosine(itersPerEpoch));
+            } else if ("none".equals(o.schedule())) {
+                NetworkUtils.setLearningRate(net, o.learningRate());
             }
         } else {
             if (resume) {
@@ -104,15 +106,11 @@ public final class Trainer {
                 o.batchSize());
 
         FacePreprocessor preprocessor = new FacePreprocessor(recipe);
-        int len = recipe.inputLength();
         int b = o.batchSize();
-        float[] features = new float[b * len];
-        float[] labels = new float[b * Emotion.COUNT];
-        float offTarget = (float) (o.labelSmoothing() / Emotion.COUNT);
-        float onTarget = (float) (1 - o.labelSmoothing()) + offTarget;
         long runStart = System.nanoTime();
         double secondsBefore = state.trainingSeconds;
 
+        WeightAverage average = WeightAverage.load(outDir, state.averagedEpochs);
         for (int epoch = state.epochsDone + 1; epoch <= o.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             Random random = new Random(o.seed() * 1_000_003L + epoch);
@@ -122,16 +120,7 @@ public final class Trainer {
             double lossSum = 0;
             long windowStart = System.nanoTime();
             for (int it = 0; it < itersPerEpoch; it++) {
-                java.util.Arrays.fill(labels, offTarget);
-                for (int k = 0; k < b; k++) {
-                    int i = order[it * b + k];
-                    augmenter.write(train.face(i), features, k * len);
-                    labels[k * Emotion.COUNT + train.label(i)] = onTarget;
-                }
-                try (INDArray x = Nd4j.create(features, new long[]{b, 1, o.cropSize(), o.cropSize()}, 'c');
-                     INDArray y = Nd4j.create(labels, new long[]{b, Emotion.COUNT}, 'c')) {
-                    net.fit(new DataSet(x, y));
-                }
+                fitAndRelease(net, batch(augmenter, order, it));
                 // score() adds the weight-decay penalty; the curves show the data loss alone.
                 lossSum += net.score() - net.calcRegularizationScore(true);
                 if ((it + 1) % o.logEvery() == 0 || it + 1 == itersPerEpoch) {
@@ -147,11 +136,29 @@ public final class Trainer {
                 }
             }
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-            Evaluation eval = Evaluation.run(new Dl4jEmotionClassifier(o.version(), net, recipe), validation, 256, n -> { });
-            double accuracy = eval.confusion().accuracy();
+            Evaluation eval = evaluate(net);
+            double trainedAccuracy = eval.confusion().accuracy();
+            double accuracy = trainedAccuracy;
             double lr = currentLr(net);
-            state.history.add(new EpochRecord(epoch, lossSum / itersPerEpoch, accuracy, lr, trainSeconds,
-                    itersPerEpoch * (double) b / trainSeconds));
+            ComputationGraph chosen = net;
+            Double averagedAccuracy = null;
+            if (o.averageFrom() > 0 && epoch >= o.averageFrom()) {
+                average.add(net.params());
+                average.save(outDir);
+                state.averagedEpochs = average.count();
+                ComputationGraph averaged = average.model(net, batches(preprocessor, new Random(random.nextLong())));
+                Evaluation averagedEval = evaluate(averaged);
+                averagedAccuracy = averagedEval.confusion().accuracy();
+                console.printf(Locale.ROOT, "weight average of epochs %d-%d: validation accuracy %.4f%n",
+                        o.averageFrom(), epoch, averagedAccuracy);
+                if (averagedAccuracy > trainedAccuracy) {
+                    chosen = averaged;
+                    eval = averagedEval;
+                    accuracy = averagedAccuracy;
+                }
+            }
+            state.history.add(new EpochRecord(epoch, lossSum / itersPerEpoch, trainedAccuracy, lr, trainSeconds,
+                    itersPerEpoch * (double) b / trainSeconds, averagedAccuracy));
             state.epochsDone = epoch;
             state.trainingSeconds = secondsBefore + (System.nanoTime() - runStart) / 1e9;
             boolean best = accuracy > state.bestAccuracy;
@@ -163,11 +170,13 @@ public final class Trainer {
                 state.epochsSinceBest++;
             }
             console.printf(Locale.ROOT, "epoch %d done in %s: train loss %.4f, validation accuracy %.4f%s%n", epoch,
-                    Durations.format(trainSeconds), lossSum / itersPerEpoch, accuracy, best ? " (best so far)" : "");
+                    Durations.format(trainSeconds), lossSum / itersPerEpoch, trainedAccuracy,
+                    best ? (chosen == net ? " (best so far)" : " (the weight average: best so far)") : "");
             writeCheckpoint(net, checkpoint);
             if (best) {
-                ModelMetadata metadata = metadata(state, ValidationMetrics.of(validation.name(), eval.confusion()));
-                ModelMetadata written = ModelArtifact.write(artifactPath(), net, metadata);
+                ModelMetadata metadata = metadata(state, chosen != net,
+                        ValidationMetrics.of(validation.name(), eval.confusion()));
+                ModelMetadata written = ModelArtifact.write(artifactPath(), chosen, metadata);
                 state.write(statePath);
                 TrainingReport.write(outDir, written, state.history);
                 console.println("wrote " + artifactPath());
@@ -191,7 +200,7 @@ public final class Trainer {
         return state;
     }
 
-    private ModelMetadata metadata(TrainingState state, ValidationMetrics metrics) {
+    private ModelMetadata metadata(TrainingState state, boolean averaged, ValidationMetrics metrics) {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("epochs", state.epochsDone);
         training.put("bestEpoch", state.bestEpoch);
@@ -209,8 +218,51 @@ public final class Trainer {
         training.put("trainingSeconds", Math.round(state.trainingSeconds));
         training.put("machine", MachineInfo.describe());
         training.put("seed", o.seed());
+        if (averaged) {
+            training.put("weightAverage", "mean of the weights after epochs " + o.averageFrom() + "-" + state.epochsDone
+                    + ", batch-norm statistics measured on " + WeightAverage.STATISTICS_BATCHES * o.batchSize()
+                    + " augmented training faces");
+        }
         return new ModelMetadata(ModelMetadata.FORMAT_VERSION, o.version(), o.spec().describe(), recipe,
                 Emotion.names(), trainingDataSha256, metrics, training, Instant.now().toString(), null);
+    }
+
+    private Evaluation evaluate(ComputationGraph model) {
+        return Evaluation.run(new Dl4jEmotionClassifier(o.version(), model, recipe), validation, 256, n -> { });
+    }
+
+    /** Augmented training batches in a shuffled order, round and round. */
+    private Supplier<DataSet> batches(FacePreprocessor preprocessor, Random random) {
+        int[] order = FaceDataset.shuffled(train.size(), random);
+        Augmenter augmenter = new Augmenter(preprocessor, o.augment(), o.rotationDegrees(), o.scale(), o.erasing(),
+                random.nextLong());
+        int perEpoch = train.size() / o.batchSize();
+        int[] next = {0};
+        return () -> batch(augmenter, order, next[0]++ % perEpoch);
+    }
+
+    /** Batch {@code it} of an epoch's order, augmented, with (smoothed) one-hot labels. */
+    private DataSet batch(Augmenter augmenter, int[] order, int it) {
+        int b = o.batchSize();
+        int len = recipe.inputLength();
+        float[] features = new float[b * len];
+        float offTarget = (float) (o.labelSmoothing() / Emotion.COUNT);
+        float[] labels = new float[b * Emotion.COUNT];
+        java.util.Arrays.fill(labels, offTarget);
+        for (int k = 0; k < b; k++) {
+            int i = order[it * b + k];
+            augmenter.write(train.face(i), features, k * len);
+            labels[k * Emotion.COUNT + train.label(i)] = (float) (1 - o.labelSmoothing()) + offTarget;
+        }
+        return new DataSet(Nd4j.create(features, new long[]{b, 1, o.cropSize(), o.cropSize()}, 'c'),
+                Nd4j.create(labels, new long[]{b, Emotion.COUNT}, 'c'));
+    }
+
+    /** Fits one batch and frees its native arrays now rather than at the next garbage collection. */
+    static void fitAndRelease(ComputationGraph net, DataSet batch) {
+        net.fit(batch);
+        batch.getFeatures().close();
+        batch.getLabels().close();
     }
 
     private static void writeCheckpoint(ComputationGraph net, Path checkpoint) throws IOException {

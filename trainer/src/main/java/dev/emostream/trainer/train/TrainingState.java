@@ -20,6 +20,8 @@ public final class TrainingState {
     public int epochsSinceBest;
     public double plateauLearningRate;
     public double trainingSeconds;
+    /** Epochs in the weight average (weight-average.bin). */
+    public int averagedEpochs;
     public List<EpochRecord> history = new ArrayList<>();
 
     public void write(Path file) throws IOException {

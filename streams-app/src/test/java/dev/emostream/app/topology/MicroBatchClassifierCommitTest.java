@@ -1,0 +1,98 @@
+package dev.emostream.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import dev.emostream.app.metrics.AppMetrics;
+import dev.emostream.app.model.ModelHolder;
+import dev.emostream.app.model.ServingModel;
+import dev.emostream.app.testing.StandInClassifier;
+import dev.emostream.model.Emotion;
+
+@DisplayName("MicroBatchClassifier asks for commits")
+class MicroBatchClassifierCommitTest {
+
+    private static final long NOW = 1_000_000;
+    private static final Duration GAP = Duration.ofMillis(25);
+
+    private final MockProcessorContext<byte[], Classified> context = new MockProcessorContext<>();
+    private MicroBatchClassifier classifier;
+    private int frames;
+
+    @BeforeEach
+    void start() {
+        KeyValueStore<Long, BufferedFrame> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("buffer"),
+                Serdes.Long(), BufferedFrame.SERDE).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        context.setCurrentSystemTimeMs(NOW);
+        // batches of one on the calling thread: each frame is classified and forwarded inside process()
+        TopologySettings settings = TopologySettings.defaults().withBatch(1, Duration.ofMillis(50))
+                .withLiveCommitGap(GAP);
+        classifier = new MicroBatchClassifier("buffer", settings,
+                new ModelHolder(ServingModel.shared(new StandInClassifier("v1"), "test")), AppMetrics.inMemory(),
+                Runnable::run, new InferenceSlots(1));
+        classifier.init(context);
+    }
+
+    private void send(long capturedAgoMs) {
+        long ts = context.currentSystemTimeMs() - capturedAgoMs;
+        classifier.process(new Record<>("cam-1".getBytes(), new ValidFrame("f" + frames++, "cam-1", ts, 48, 48,
+                new byte[48 * 48], Emotion.HAPPY), ts));
+    }
+
+    private void tick(long ms) {
+        context.setCurrentSystemTimeMs(context.currentSystemTimeMs() + ms);
+        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(context.currentSystemTimeMs()));
+    }
+
+    @Test
+    @DisplayName("a live frame's event is committed as soon as it is out, not at the next commit interval")
+    void liveFrameAsksForCommit() {
+        send(3);
+
+        assertThat(context.forwarded()).isNotEmpty();
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    @DisplayName("live events within the gap share the next commit, which the periodic check asks for")
+    void liveCommitsAreSpaced() {
+        send(3);
+        context.resetCommit();
+
+        send(3);
+        assertThat(context.committed()).as("second event within %s", GAP).isFalse();
+
+        tick(GAP.toMillis() - 5);
+        assertThat(context.committed()).isFalse();
+        tick(5);
+        assertThat(context.committed()).as("after the gap").isTrue();
+
+        context.resetCommit();
+        tick(GAP.toMillis());
+        assertThat(context.committed()).as("nothing new to commit").isFalse();
+    }
+
+    @Test
+    @DisplayName("behind a backlog no commit is asked for: commit.interval.ms batches the transactions")
+    void backlogLeavesCommitsToTheInterval() {
+        send(10_000);
+        tick(GAP.toMillis());
+        send(10_000);
+        tick(GAP.toMillis());
+
+        assertThat(context.forwarded()).isNotEmpty();
+        assertThat(context.committed()).isFalse();
+    }
+}
