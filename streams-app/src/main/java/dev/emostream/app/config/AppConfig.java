@@ -80,9 +80,11 @@ public final class AppConfig {
         // against 10 took half-load p50 from 94 to 79 ms (with the 1 ms idle gap, docs/BENCHMARKS.md).
         d.put(StreamsConfig.POLL_MS_CONFIG, "5");
         // Under exactly-once an event is visible only when its transaction commits. Live frames ask for their commit
-        // as soon as their batch is out (classifier.live.commit.ms); this interval (Streams' EOS default) is what
-        // frames behind a backlog get: a quarter of the transactions the 25 ms it replaces cost them.
-        d.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100");
+        // as soon as their batch is out (classifier.live.commit.ms); this interval paces frames behind a backlog,
+        // already late: one transaction a second, and a frame classified within it never reaches the frame
+        // buffer's RocksDB or, but for a tombstone, its changelog (docs/BENCHMARKS.md: the broker's cost per frame
+        // 126 -> 81 us against 100 ms).
+        d.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         d.put(SchemaRegistryClientConfig.URL, "http://localhost:8081");
         d.put(INPUT_PATTERN, TopologySettings.DEFAULT_INPUT_PATTERN);
         d.put(EMOTIONS_TOPIC, TopologySettings.DEFAULT_EMOTIONS_TOPIC);

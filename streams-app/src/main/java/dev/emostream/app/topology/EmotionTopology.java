@@ -137,8 +137,11 @@ public final class EmotionTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
+                // cached: a frame put and deleted between two commits never reaches RocksDB, and its changelog
+                // gets only the tombstone; a commit flushes the cache first, so what is buffered then is durable
                 StoreBuilder<KeyValueStore<Long, BufferedFrame>> store = Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(FRAME_BUFFER_STORE), Serdes.Long(), BufferedFrame.SERDE);
+                        Stores.persistentKeyValueStore(FRAME_BUFFER_STORE), Serdes.Long(), BufferedFrame.SERDE)
+                        .withCachingEnabled();
                 return Set.of(store);
             }
         };

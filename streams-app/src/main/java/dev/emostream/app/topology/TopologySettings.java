@@ -58,8 +58,8 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
     /**
      * Under exactly-once an event is visible only when its transaction commits. Live frames ask for a commit as soon
      * as their batch is out, at most this often (the latency the 25 ms commit interval gave before); behind a
-     * backlog the app leaves commits to {@code commit.interval.ms} (100 ms), a quarter of the transactions for
-     * frames already late (docs/ARCHITECTURE.md).
+     * backlog the app leaves commits to {@code commit.interval.ms} (1 s) for frames already late
+     * (docs/ARCHITECTURE.md, "Guarantees").
      */
     public static final Duration DEFAULT_LIVE_COMMIT_GAP = Duration.ofMillis(25);
     /** One batch per core: see NativeThreads for why that beats one batch over all cores. */
