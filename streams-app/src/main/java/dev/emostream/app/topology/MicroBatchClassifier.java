@@ -54,6 +54,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private final long backlogLagMs;
     private final long lingerMs;
     private final long liveCommitGapMs;
+    private final long commitBacklogLagMs;
     /** A partial batch this big goes at once even while another batch is in the model. */
     private final int loadedBatch;
     private final ModelHolder models;
@@ -78,6 +79,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private long oldestBufferedAtMs;
     private long lastArrivalMs;
     private long lastCheckMs;
+    /** Frames arrive more than {@code classifier.commit.backlog.ms} late: commits are left to the interval. */
+    private boolean commitsBehind;
     /** Live events were forwarded since the last commit this processor asked for. */
     private boolean commitWanted;
     private long lastCommitRequestMs;
@@ -100,6 +103,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         this.backlogLagMs = settings.batchBacklogLag().toMillis();
         this.lingerMs = settings.batchLinger().toMillis();
         this.liveCommitGapMs = settings.liveCommitGap().toMillis();
+        this.commitBacklogLagMs = settings.commitBacklogLag().toMillis();
         this.loadedBatch = Math.max(1, batchSize / 4);
         this.models = models;
         this.metrics = metrics;
@@ -130,6 +134,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         lastArrivalMs = oldestBufferedAtMs;
         lastCheckMs = oldestBufferedAtMs;
         commitWanted = false;
+        commitsBehind = false;
         lastCommitRequestMs = Long.MIN_VALUE / 2;
         context.schedule(checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
     }
@@ -176,6 +181,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         long nowMs = context.currentSystemTimeMs();
         lastArrivalMs = nowMs;
         behindBacklog = nowMs - record.timestamp() >= backlogLagMs;
+        commitsBehind = nowMs - record.timestamp() >= commitBacklogLagMs;
         KeyValue<Long, BufferedFrame> frame = KeyValue.pair(nextSequence++,
                 new BufferedFrame(record.key(), record.timestamp(), record.value()));
         buffer.put(frame.key, frame.value);
@@ -299,8 +305,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             forwarded = true;
         }
         if (forwarded) {
-            // behind a backlog the frames are late already: commit.interval.ms batches their transactions
-            commitWanted |= !behindBacklog;
+            // seconds behind, the frames are late already: commit.interval.ms batches their transactions
+            commitWanted |= !commitsBehind;
             requestCommitIfDue(context.currentSystemTimeMs());
         }
     }

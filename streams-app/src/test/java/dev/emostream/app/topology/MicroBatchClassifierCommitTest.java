@@ -85,11 +85,20 @@ class MicroBatchClassifierCommitTest {
     }
 
     @Test
-    @DisplayName("behind a backlog no commit is asked for: commit.interval.ms batches the transactions")
+    @DisplayName("frames queued near saturation, late but less than the commit backlog lag, still ask for commits")
+    void lateLiveFramesAskForCommits() {
+        send(TopologySettings.DEFAULT_BATCH_BACKLOG_LAG.toMillis() + 500);
+
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    @DisplayName("seconds behind, no commit is asked for: commit.interval.ms batches the transactions")
     void backlogLeavesCommitsToTheInterval() {
-        send(10_000);
+        long behind = TopologySettings.DEFAULT_COMMIT_BACKLOG_LAG.toMillis();
+        send(behind);
         tick(GAP.toMillis());
-        send(10_000);
+        send(behind + 1_000);
         tick(GAP.toMillis());
 
         assertThat(context.forwarded()).isNotEmpty();
