@@ -54,9 +54,7 @@ class EndToEndCommand implements Callable<Integer> {
         String version = null;
         if (!skipRaw && rawAtAppBatch == null) {
             try (RawInference r = RawInference.likeTheApp(file, faces, app)) {
-                // the JVM is seconds old here: 2 warm-up runs read 930-1,081 faces/s where all's raw table, after
-                // its smaller batches, reads 1,228-1,338; 20 (about 2 s) give the same warm start
-                rawAtAppBatch = r.measure(appBatch, 20, 5, 256);
+                rawAtAppBatch = r.measure(appBatch, 2, 5, RawInference.SUSTAINED_IMAGES);
                 version = r.version;
             }
             System.err.printf("e2e: raw inference at batch %d: %.1f images/s%n", appBatch, rawAtAppBatch.medianIps());

@@ -41,6 +41,13 @@ final class RawInference implements AutoCloseable {
         }
     }
 
+    /**
+     * Faces per timed run for the rate end-to-end runs are compared with: about 1.5 s of the model at full speed, as
+     * the stream runs it for 30 s. The table's 256-face runs (0.1 s) spread 6-18% between runs of one JVM and
+     * made the ratio a quotient of two noisy numbers.
+     */
+    static final int SUSTAINED_IMAGES = 4096;
+
     /** One copy of the model (all its members) per batch in flight. */
     private final List<List<ComputationGraph>> networks = new ArrayList<>();
     private final int nativeThreads;
