@@ -42,6 +42,11 @@ class StreamsAppCliTest {
         assertThat(run("run", "--help")).isZero();
         assertThat(out.toString()).contains("--config", "--property", "EMOSTREAM_BOOTSTRAP_SERVERS",
                 "classifier.batch.size");
+        // picocli wraps long lines: compare without the line breaks
+        String unwrapped = out.toString().replaceAll("\\s+", "");
+        for (String key : dev.emostream.app.config.AppConfig.APP_KEYS) {
+            assertThat(unwrapped).as("run --help names %s", key).contains(key);
+        }
     }
 
     @Test
