@@ -43,6 +43,8 @@ import dev.emostream.schemas.EmotionEvent;
  * on the stream thread only, in the order the batches were taken (big-endian sequence keys: arrival order, so
  * per-key order), deleting their frames in the same transaction; frames in the model when the task closes stay in
  * the store for the task's next owner. The model is read once per batch: a swap takes effect on the next batch.
+ * Forwarded live events ask Streams for a commit at once ({@code classifier.live.commit.ms} apart at most); frames
+ * seconds behind ({@code classifier.commit.backlog.ms}) leave commits to {@code commit.interval.ms}.
  * The reasoning and the measurements behind each rule: docs/ARCHITECTURE.md, "micro-batch-classifier".
  */
 final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[], Classified> {
