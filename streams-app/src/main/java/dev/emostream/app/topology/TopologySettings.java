@@ -162,10 +162,4 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
                 batchIdleGap, batchBacklogLag, linger, liveCommitGap, commitBacklogLag, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
     }
-
-    public TopologySettings withLiveCommitGap(Duration gap) {
-        return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
-                batchIdleGap, batchBacklogLag, batchLinger, gap, commitBacklogLag, batchesInFlight, batchesWaiting, minFrameSize,
-                maxFrameSize);
-    }
 }

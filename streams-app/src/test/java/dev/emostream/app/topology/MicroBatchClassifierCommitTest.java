@@ -23,7 +23,7 @@ import dev.emostream.model.Emotion;
 class MicroBatchClassifierCommitTest {
 
     private static final long NOW = 1_000_000;
-    private static final Duration GAP = Duration.ofMillis(25);
+    private static final Duration GAP = TopologySettings.DEFAULT_LIVE_COMMIT_GAP;
 
     private final MockProcessorContext<byte[], Classified> context = new MockProcessorContext<>();
     private MicroBatchClassifier classifier;
@@ -37,8 +37,7 @@ class MicroBatchClassifierCommitTest {
         context.addStateStore(store);
         context.setCurrentSystemTimeMs(NOW);
         // batches of one on the calling thread: each frame is classified and forwarded inside process()
-        TopologySettings settings = TopologySettings.defaults().withBatch(1, Duration.ofMillis(50))
-                .withLiveCommitGap(GAP);
+        TopologySettings settings = TopologySettings.defaults().withBatch(1, Duration.ofMillis(50));
         classifier = new MicroBatchClassifier("buffer", settings,
                 new ModelHolder(ServingModel.shared(new StandInClassifier("v1"), "test")), AppMetrics.inMemory(),
                 Runnable::run, new InferenceSlots(1));

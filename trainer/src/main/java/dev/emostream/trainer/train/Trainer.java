@@ -53,6 +53,9 @@ public final class Trainer {
     private final String trainingDataSha256;
     private final PrintStream console;
     private final PreprocessingRecipe recipe;
+    /** One batch's pixels and labels, filled in place for every batch: Nd4j.create copies them. */
+    private final float[] features;
+    private final float[] labels;
 
     public Trainer(TrainingOptions options, FaceDataset train, FaceDataset validation, Path outDir,
                    String trainingDataSha256, PrintStream console) {
@@ -64,6 +67,8 @@ public final class Trainer {
         this.console = console;
         this.recipe = PreprocessingRecipe.fer2013(options.cropSize()).withFlipAverage(options.flipAverage())
                 .withCornerCrops(options.cornerCrops());
+        this.features = new float[options.batchSize() * recipe.inputLength()];
+        this.labels = new float[options.batchSize() * Emotion.COUNT];
     }
 
     public Path artifactPath() {
@@ -245,9 +250,7 @@ public final class Trainer {
     private DataSet batch(Augmenter augmenter, int[] order, int it) {
         int b = o.batchSize();
         int len = recipe.inputLength();
-        float[] features = new float[b * len];
         float offTarget = (float) (o.labelSmoothing() / Emotion.COUNT);
-        float[] labels = new float[b * Emotion.COUNT];
         java.util.Arrays.fill(labels, offTarget);
         for (int k = 0; k < b; k++) {
             int i = order[it * b + k];
