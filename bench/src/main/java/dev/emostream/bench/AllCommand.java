@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * {@code load: p99_ms_10=.. p99_ms_25=.. p99_ms_50=.. p99_ms_80=.. p99_ms_95=.. full_fps=..}.
  */
 @Command(name = "all", mixinStandardHelpOptions = true,
-        description = "Raw inference at batch 1..128, then end to end (full speed, then latency at 10-95% of it) and "
+        description = "Raw inference at batch 1..128, then end to end (full speed, then latency at 10-95%% of it) and "
                 + "the ratio, in one run.")
 final class AllCommand extends EndToEndCommand {
 

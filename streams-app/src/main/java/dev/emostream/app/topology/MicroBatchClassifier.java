@@ -43,8 +43,9 @@ import dev.emostream.schemas.EmotionEvent;
  * on the stream thread only, in the order the batches were taken (big-endian sequence keys: arrival order, so
  * per-key order), deleting their frames in the same transaction; frames in the model when the task closes stay in
  * the store for the task's next owner. The model is read once per batch: a swap takes effect on the next batch.
- * Forwarded live events ask Streams for a commit at once ({@code classifier.live.commit.ms} apart at most); frames
- * seconds behind ({@code classifier.commit.backlog.ms}) leave commits to {@code commit.interval.ms}.
+ * Forwarded live events ask Streams for a commit at once, {@code classifier.live.commit.ms} or a tenth of their lateness
+ * apart at most; frames seconds behind ({@code classifier.commit.backlog.ms}) leave commits to
+ * {@code commit.interval.ms}, until the backlog runs dry: then its last events are committed at once.
  * The reasoning and the measurements behind each rule: docs/ARCHITECTURE.md, "micro-batch-classifier".
  */
 final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[], Classified> {
@@ -57,6 +58,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private final long lingerMs;
     private final long liveCommitGapMs;
     private final long commitBacklogLagMs;
+    /** A commit asked for adds at most this share of a frame's lateness to it: late frames share commits. */
+    private static final int LATENESS_PER_COMMIT_GAP = 10;
     /** A partial batch this big goes at once even while another batch is in the model. */
     private final int loadedBatch;
     private final ModelHolder models;
@@ -81,8 +84,12 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private long oldestBufferedAtMs;
     private long lastArrivalMs;
     private long lastCheckMs;
+    /** How late the newest frame arrived (wall clock minus its record timestamp). */
+    private long latenessMs;
     /** Frames arrive more than {@code classifier.commit.backlog.ms} late: commits are left to the interval. */
     private boolean commitsBehind;
+    /** Events of a backlog were forwarded that no commit asked for by this processor covers yet. */
+    private boolean backlogUncommitted;
     /** Live events were forwarded since the last commit this processor asked for. */
     private boolean commitWanted;
     private long lastCommitRequestMs;
@@ -137,6 +144,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         lastCheckMs = oldestBufferedAtMs;
         commitWanted = false;
         commitsBehind = false;
+        backlogUncommitted = false;
+        latenessMs = 0;
         lastCommitRequestMs = Long.MIN_VALUE / 2;
         context.schedule(checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
     }
@@ -175,6 +184,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         }
         forwardDone(); // a batch classified on the calling thread (a same-thread executor) goes out at once
         requestCommitIfDue(nowMs);
+        commitDrainedBacklog(nowMs);
     }
 
     @Override
@@ -182,8 +192,9 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         forwardDone();
         long nowMs = context.currentSystemTimeMs();
         lastArrivalMs = nowMs;
-        behindBacklog = nowMs - record.timestamp() >= backlogLagMs;
-        commitsBehind = nowMs - record.timestamp() >= commitBacklogLagMs;
+        latenessMs = nowMs - record.timestamp();
+        behindBacklog = latenessMs >= backlogLagMs;
+        commitsBehind = latenessMs >= commitBacklogLagMs;
         KeyValue<Long, BufferedFrame> frame = KeyValue.pair(nextSequence++,
                 new BufferedFrame(record.key(), record.timestamp(), record.value()));
         buffer.put(frame.key, frame.value);
@@ -309,20 +320,46 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         if (forwarded) {
             // seconds behind, the frames are late already: commit.interval.ms batches their transactions
             commitWanted |= !commitsBehind;
+            backlogUncommitted |= commitsBehind;
             requestCommitIfDue(context.currentSystemTimeMs());
         }
     }
 
     /**
      * Live events become visible when their transaction commits: ask Streams to commit once they are out, at most
-     * once per {@code classifier.live.commit.ms} (the periodic checks ask for what that gap held back).
+     * once per {@code classifier.live.commit.ms} or a tenth of the frames' lateness, whichever is longer (the periodic
+     * checks ask for what that gap held back). Frames a second late wait at most 100 ms more for their commit, and
+     * a queue being worked off after a stall is not committed every 25 ms.
      */
     private void requestCommitIfDue(long nowMs) {
-        if (commitWanted && nowMs - lastCommitRequestMs >= liveCommitGapMs) {
-            context.commit();
-            commitWanted = false;
-            lastCommitRequestMs = nowMs;
+        long gap = Math.max(liveCommitGapMs, latenessMs / LATENESS_PER_COMMIT_GAP);
+        if (commitWanted && nowMs - lastCommitRequestMs >= gap) {
+            requestCommit(nowMs);
         }
+    }
+
+    /**
+     * A backlog's last events would wait for {@code commit.interval.ms} (up to a second) although nothing follows
+     * them: once the input is quiet and every buffered frame is out, ask for their commit now.
+     */
+    private void commitDrainedBacklog(long nowMs) {
+        if (!(backlogUncommitted || commitWanted) || !behindBacklog
+                || nowMs - lastArrivalMs < 2 * maxWait.toMillis()) {
+            return;
+        }
+        synchronized (lock) {
+            if (!waiting.isEmpty() || !inFlight.isEmpty()) {
+                return;
+            }
+        }
+        requestCommit(nowMs);
+    }
+
+    private void requestCommit(long nowMs) {
+        context.commit();
+        commitWanted = false;
+        backlogUncommitted = false;
+        lastCommitRequestMs = nowMs;
     }
 
     /** On the stream thread: the batch's events, and its frames out of the buffer, in the same transaction. */

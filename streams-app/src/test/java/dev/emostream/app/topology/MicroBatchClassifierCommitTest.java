@@ -92,6 +92,42 @@ class MicroBatchClassifierCommitTest {
     }
 
     @Test
+    @DisplayName("late frames share commits: one at most per tenth of their lateness")
+    void lateFramesShareCommits() {
+        long late = 1_500;
+        send(late);
+        assertThat(context.committed()).isTrue();
+        context.resetCommit();
+
+        for (int i = 0; i < 7; i++) {
+            tick(20);
+            send(late);
+        }
+        assertThat(context.committed()).as("140 ms after the last request").isFalse();
+        tick(20);
+        send(late);
+        assertThat(context.committed()).as("160 ms after it, past a tenth of 1.5 s").isTrue();
+    }
+
+    @Test
+    @DisplayName("a backlog's last events are committed once the input is quiet, not at the next interval")
+    void drainedBacklogIsCommitted() {
+        long behind = TopologySettings.DEFAULT_COMMIT_BACKLOG_LAG.toMillis() + 1_000;
+        send(behind);
+        tick(GAP.toMillis());
+        send(behind);
+        tick(GAP.toMillis());
+        assertThat(context.committed()).as("frames still arriving").isFalse();
+
+        tick(100);
+        assertThat(context.committed()).as("input quiet for twice the max wait").isTrue();
+
+        context.resetCommit();
+        tick(100);
+        assertThat(context.committed()).as("nothing new to commit").isFalse();
+    }
+
+    @Test
     @DisplayName("seconds behind, no commit is asked for: commit.interval.ms batches the transactions")
     void backlogLeavesCommitsToTheInterval() {
         long behind = TopologySettings.DEFAULT_COMMIT_BACKLOG_LAG.toMillis();
