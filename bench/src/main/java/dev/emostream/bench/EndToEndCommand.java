@@ -72,7 +72,8 @@ class EndToEndCommand implements Callable<Integer> {
         List<MemorySampler.Sample> soakSamples = List.of();
         try (MemorySampler memory = new MemorySampler(sampleMs);
              EndToEndRun run = new EndToEndRun(options, file, faces, memory).start()) {
-            body.put("warmup", warmUp(run, "warmup", options.warmupFrames, 0, options.warmupRounds));
+            body.put("warmup", warmUp(run, "warmup", options.warmupFrames, 0, options.warmupRounds,
+                    options.jitQuietRounds));
             CpuProfile profile = options.profile ? CpuProfile.start() : null;
             EndToEndRun.Phase full = run.run("full", options.frames, 0, null);
             if (profile != null) {
@@ -89,7 +90,7 @@ class EndToEndCommand implements Callable<Integer> {
                 // a steady trickle runs other code than a backlog does (one-record produce and fetch requests,
                 // partial batches), and the JIT compiles that too; each level also starts with an empty queue
                 loadWarmups.put(name, warmUp(run, name + "warmup", (int) Math.ceil(options.loadWarmupSeconds * rate),
-                        rate, options.loadWarmupRounds));
+                        rate, options.loadWarmupRounds, 1));
                 EndToEndRun.Phase steady = run.run(name, 0, rate,
                         Duration.ofMillis(Math.round(options.loadSeconds * 1000)));
                 Map<String, Object> level = EndToEndRun.summary(steady, memory.of(name));
@@ -175,9 +176,10 @@ class EndToEndCommand implements Callable<Integer> {
      * every compiler cycle is taken from the model: measuring earlier would charge a start-up cost to the steady
      * state. The rounds are in the JSON, so the cold figures are not lost.
      */
-    private List<Map<String, Object>> warmUp(EndToEndRun run, String name, int frames, double rate, int maxRounds)
-            throws InterruptedException {
+    private List<Map<String, Object>> warmUp(EndToEndRun run, String name, int frames, double rate, int maxRounds,
+                                             int quietRounds) throws InterruptedException {
         List<Map<String, Object>> rounds = new ArrayList<>();
+        int quietInARow = 0;
         for (int round = 1; round <= Math.max(1, maxRounds); round++) {
             EndToEndRun.Phase phase = run.run(name + round, frames, rate, null);
             double jitShare = phase.jitCompileShare();
@@ -188,7 +190,8 @@ class EndToEndCommand implements Callable<Integer> {
             r.put("jitCompileShare", jitShare);
             r.put("latencyMsP99", phase.latencyMs.getValueAtPercentile(99));
             rounds.add(r);
-            if (jitShare < options.jitQuiet) {
+            quietInARow = jitShare < options.jitQuiet ? quietInARow + 1 : 0;
+            if (quietInARow >= quietRounds) {
                 break;
             }
         }

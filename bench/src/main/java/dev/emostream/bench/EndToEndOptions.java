@@ -21,12 +21,18 @@ final class EndToEndOptions {
 
     @Option(names = "--warmup-rounds", defaultValue = "30",
             description = "Most warm-up rounds, at full speed and again at the steady phase's rate: they repeat until "
-                    + "the JIT compiles less than --jit-quiet of a round's time (default: ${DEFAULT-VALUE}).")
+                    + "the JIT compiles less than --jit-quiet of a round's time (--jit-quiet-rounds in a row at full "
+                    + "speed) (default: ${DEFAULT-VALUE}).")
     int warmupRounds;
 
     @Option(names = "--jit-quiet", defaultValue = "0.05",
             description = "JIT compile time per wall second below which the JVM counts as warm (default: ${DEFAULT-VALUE}).")
     double jitQuiet;
+
+    @Option(names = "--jit-quiet-rounds", defaultValue = "3",
+            description = "Full-speed warm-up rounds in a row that must be JIT-quiet before the measured phase: one "
+                    + "round's share swings 2-30%% while the JIT works off its tail (default: ${DEFAULT-VALUE}).")
+    int jitQuietRounds;
 
     @Option(names = "--loads", split = ",", defaultValue = "0.1,0.25,0.5,0.8,0.95",
             description = "Fractions of the measured full speed, each a steady phase of --load-seconds, in this order "
