@@ -43,12 +43,15 @@ import dev.emostream.schemas.EmotionEvent;
  * on the stream thread only, in the order the batches were taken (big-endian sequence keys: arrival order, so
  * per-key order), deleting their frames in the same transaction; frames in the model when the task closes stay in
  * the store for the task's next owner. The model is read once per batch: a swap takes effect on the next batch.
- * Forwarded live events ask Streams for a commit at once, {@code classifier.live.commit.ms} or a tenth of their lateness
- * apart at most; frames seconds behind ({@code classifier.commit.backlog.ms}) leave commits to
- * {@code commit.interval.ms}, until the backlog runs dry: then its last events are committed at once.
+ * Forwarded live events ask Streams for a commit at once, at most once per {@code classifier.live.commit.ms} or a
+ * tenth of their lateness; frames seconds behind ({@code classifier.commit.backlog.ms}) leave commits to
+ * {@code commit.interval.ms} until the backlog runs dry, when its last events are committed at once.
  * The reasoning and the measurements behind each rule: docs/ARCHITECTURE.md, "micro-batch-classifier".
  */
 final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[], Classified> {
+
+    /** A requested commit adds at most a tenth of a frame's lateness to it: late frames share commits. */
+    private static final int LATENESS_PER_COMMIT_GAP = 10;
 
     private final String storeName;
     private final int batchSize;
@@ -58,8 +61,6 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private final long lingerMs;
     private final long liveCommitGapMs;
     private final long commitBacklogLagMs;
-    /** A commit asked for adds at most this share of a frame's lateness to it: late frames share commits. */
-    private static final int LATENESS_PER_COMMIT_GAP = 10;
     /** A partial batch this big goes at once even while another batch is in the model. */
     private final int loadedBatch;
     private final ModelHolder models;
