@@ -87,12 +87,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private long lastCheckMs;
     /** How late the newest frame arrived (wall clock minus its record timestamp). */
     private long latenessMs;
-    /** Frames arrive more than {@code classifier.commit.backlog.ms} late: commits are left to the interval. */
-    private boolean commitsBehind;
-    /** Events of a backlog were forwarded that no commit asked for by this processor covers yet. */
-    private boolean backlogUncommitted;
-    /** Live events were forwarded since the last commit this processor asked for. */
-    private boolean commitWanted;
+    /** Events were forwarded since the last commit this processor asked for. */
+    private boolean uncommittedEvents;
     private long lastCommitRequestMs;
 
     /** A batch handed to the model and not yet forwarded. */
@@ -143,9 +139,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         oldestBufferedAtMs = context.currentSystemTimeMs();
         lastArrivalMs = oldestBufferedAtMs;
         lastCheckMs = oldestBufferedAtMs;
-        commitWanted = false;
-        commitsBehind = false;
-        backlogUncommitted = false;
+        uncommittedEvents = false;
         latenessMs = 0;
         lastCommitRequestMs = Long.MIN_VALUE / 2;
         context.schedule(checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
@@ -195,7 +189,6 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         lastArrivalMs = nowMs;
         latenessMs = nowMs - record.timestamp();
         behindBacklog = latenessMs >= backlogLagMs;
-        commitsBehind = latenessMs >= commitBacklogLagMs;
         KeyValue<Long, BufferedFrame> frame = KeyValue.pair(nextSequence++,
                 new BufferedFrame(record.key(), record.timestamp(), record.value()));
         buffer.put(frame.key, frame.value);
@@ -319,9 +312,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             forwarded = true;
         }
         if (forwarded) {
-            // seconds behind, the frames are late already: commit.interval.ms batches their transactions
-            commitWanted |= !commitsBehind;
-            backlogUncommitted |= commitsBehind;
+            uncommittedEvents = true;
             requestCommitIfDue(context.currentSystemTimeMs());
         }
     }
@@ -333,8 +324,10 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
      * a queue being worked off after a stall is not committed every 25 ms.
      */
     private void requestCommitIfDue(long nowMs) {
+        // seconds behind, the frames are late already: commit.interval.ms batches their transactions
+        boolean live = latenessMs < commitBacklogLagMs;
         long gap = Math.max(liveCommitGapMs, latenessMs / LATENESS_PER_COMMIT_GAP);
-        if (commitWanted && nowMs - lastCommitRequestMs >= gap) {
+        if (uncommittedEvents && live && nowMs - lastCommitRequestMs >= gap) {
             requestCommit(nowMs);
         }
     }
@@ -344,8 +337,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
      * them: once the input is quiet and every buffered frame is out, ask for their commit now.
      */
     private void commitDrainedBacklog(long nowMs) {
-        if (!(backlogUncommitted || commitWanted) || !behindBacklog
-                || nowMs - lastArrivalMs < 2 * maxWait.toMillis()) {
+        if (!uncommittedEvents || !behindBacklog || nowMs - lastArrivalMs < 2 * maxWait.toMillis()) {
             return;
         }
         synchronized (lock) {
@@ -358,8 +350,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
 
     private void requestCommit(long nowMs) {
         context.commit();
-        commitWanted = false;
-        backlogUncommitted = false;
+        uncommittedEvents = false;
         lastCommitRequestMs = nowMs;
     }
 
