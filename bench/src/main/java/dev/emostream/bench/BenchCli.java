@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * other work are only comparable within one run, which is why the ratio is always measured in one process.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Serving benchmarks: raw inference, per-frame overheads, end to end, ratio, growth, soak, scale-out, failover.",
+        description = "Serving benchmarks: raw inference, batch norm folded, per-frame overheads, end to end, ratio, growth, soak, scale-out, failover.",
         subcommands = {
                 RawCommand.class,
                 OverheadsCommand.class,
@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 LoadChartCommand.class,
                 TinyModelCommand.class,
                 EngineCommand.class,
+                FoldCommand.class,
                 FailoverCommand.class,
                 ScaleOutCommand.class,
                 CommandLine.HelpCommand.class,

@@ -1,5 +1,6 @@
 package dev.emostream.bench;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +48,14 @@ final class RawCommand implements Callable<Integer> {
                     + "shared evenly by the networks).")
     Integer nativeThreads;
 
+    @Option(names = "--as-trained", description = "Serve the network as trained: batch norm not folded into the "
+            + "convolutions (the app's model.fold.batch.norm=false).")
+    boolean asTrained;
+
+    @Option(names = "--profile", description = "Sample the timed runs' CPU (async-profiler): the stacks go to "
+            + "results/<name>-profile.collapsed, the costs named in ModelCostProfile are printed.")
+    boolean profile;
+
     @Option(names = "--name", defaultValue = "raw", description = "JSON file name under results/ (default: ${DEFAULT-VALUE}).")
     String name;
 
@@ -57,6 +66,9 @@ final class RawCommand implements Callable<Integer> {
         if (networks != null) {
             app.put(AppConfig.BATCHES_IN_FLIGHT, networks.toString());
         }
+        if (asTrained) {
+            app.put(AppConfig.MODEL_FOLD_BATCH_NORM, "false");
+        }
         if (nativeThreads != null) {
             app.put(AppConfig.NATIVE_THREADS, nativeThreads.toString());
         }
@@ -64,7 +76,18 @@ final class RawCommand implements Callable<Integer> {
                 new AppConfig(app))) {
             List<RawInference.Result> results = new ArrayList<>();
             for (int b : batches) {
-                results.add(raw.measure(b, warmup, runs, minImages));
+                raw.measure(b, warmup, 0, minImages);
+                CpuProfile sampling = profile ? CpuProfile.start() : null;
+                results.add(raw.measure(b, 0, runs, minImages));
+                if (sampling != null) {
+                    String stacks = sampling.stop().collapsed();
+                    Path stacksFile = Results.folder().resolve(name + "-batch" + b + ".collapsed");
+                    Files.createDirectories(stacksFile.getParent());
+                    Files.writeString(stacksFile, stacks);
+                    System.out.println("where the model's threads spend their CPU, batch " + b + " (stacks: " + stacksFile
+                            + "):");
+                    System.out.print(ModelCostProfile.table(ModelCostProfile.of(stacks)));
+                }
                 System.err.printf("raw: batch %d done%n", b);
             }
             System.out.println("raw inference, model " + raw.version + " (" + file + "), " + raw.setup()

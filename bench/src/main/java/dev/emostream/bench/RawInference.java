@@ -17,6 +17,7 @@ import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.csv.Fer2013Row;
 import dev.emostream.model.engine.OneDnnHelpers;
+import dev.emostream.model.inference.BatchNormFolding;
 import dev.emostream.model.inference.NativeThreads;
 import dev.emostream.model.preprocess.FacePreprocessor;
 import dev.emostream.model.preprocess.PreprocessingRecipe;
@@ -55,13 +56,16 @@ final class RawInference implements AutoCloseable {
     private final FacePreprocessor preprocessor;
     private final List<Fer2013Row> faces;
     final String version;
+    private final boolean folded;
 
-    private RawInference(Path modelFile, List<Fer2013Row> faces, int networks, int nativeThreads, boolean helpers)
-            throws ModelArtifactException {
+    private RawInference(Path modelFile, List<Fer2013Row> faces, int networks, int nativeThreads, boolean helpers,
+                         boolean foldBatchNorm) throws ModelArtifactException {
         ModelArtifact artifact = ModelArtifact.load(modelFile);
         for (int i = 0; i < networks; i++) {
-            this.networks.add(OneDnnHelpers.build(helpers, artifact::copyNetworks));
+            this.networks.add(OneDnnHelpers.build(helpers, () -> foldBatchNorm
+                    ? BatchNormFolding.fold(artifact.networks()) : artifact.copyNetworks()));
         }
+        this.folded = foldBatchNorm;
         this.nativeThreads = nativeThreads;
         this.recipe = artifact.metadata().preprocessing();
         this.preprocessor = new FacePreprocessor(recipe);
@@ -78,11 +82,13 @@ final class RawInference implements AutoCloseable {
     /** As {@link #likeTheApp(Path, List, AppConfig)}, on DL4J's oneDNN helper path or its built-in path. */
     static RawInference likeTheApp(Path modelFile, List<Fer2013Row> faces, AppConfig app, boolean helpers)
             throws ModelArtifactException {
-        return new RawInference(modelFile, faces, app.settings().batchesInFlight(), app.nativeThreads(), helpers);
+        return new RawInference(modelFile, faces, app.settings().batchesInFlight(), app.nativeThreads(), helpers,
+                app.foldBatchNorm());
     }
 
     String setup() {
-        return networks.size() + " network(s) at once x " + nativeThreads + " native thread(s)";
+        return networks.size() + " network(s) at once x " + nativeThreads + " native thread(s), batch norm "
+                + (folded ? "folded" : "as trained");
     }
 
     /**

@@ -102,7 +102,7 @@ public final class EmotionStreamsApp implements AutoCloseable {
      */
     public static EmotionStreamsApp create(AppConfig config) throws ModelArtifactException {
         NativeThreads.perForwardPass(config.nativeThreads());
-        ServingModel model = ModelLoader.load(config.modelPath());
+        ServingModel model = new ModelLoader(config.foldBatchNorm()).load(config.modelPath());
         LOG.info("serving model {} from {}", model.version(), model.origin());
         SchemaRegistryClient registry = SchemaRegistryClients.fromProperties(config.registryProperties());
         return new EmotionStreamsApp(config, model, registry);
@@ -151,7 +151,8 @@ public final class EmotionStreamsApp implements AutoCloseable {
         }
         Path watched = config.modelPath();
         if (Files.isDirectory(watched) && !config.modelWatchInterval().isZero()) {
-            watcher = new ModelWatcher(watched, models, config.modelWatchInterval(), modelFile);
+            watcher = new ModelWatcher(watched, new ModelLoader(config.foldBatchNorm()), models, config.modelWatchInterval(),
+                    modelFile);
             watcher.start();
         }
         streams.start();

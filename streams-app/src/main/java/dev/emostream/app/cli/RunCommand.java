@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
                         + "classifier.batch.linger.ms, classifier.live.commit.ms, classifier.commit.backlog.ms, "
                         + "classifier.batches.in.flight, "
                         + "classifier.batches.waiting, classifier.native.threads, frame.min.size, frame.max.size, model.path, "
-                        + "model.watch.interval.ms, http.host, http.port, stream.thread.max.replacements.",
+                        + "model.watch.interval.ms, model.fold.batch.norm, http.host, http.port, stream.thread.max.replacements.",
         },
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:stopped cleanly", "1:failed (configuration, Kafka, a permanent registry error)",

@@ -46,6 +46,8 @@ public final class AppConfig {
     public static final String FRAME_MAX_SIZE = "frame.max.size";
     public static final String MODEL_PATH = "model.path";
     public static final String MODEL_WATCH_INTERVAL_MS = "model.watch.interval.ms";
+    /** Serve each model with its batch norms folded into the convolutions (exact up to float rounding, faster). */
+    public static final String MODEL_FOLD_BATCH_NORM = "model.fold.batch.norm";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     /** How often a stream thread failing the same way (not a transient failure) is replaced before the app stops. */
@@ -55,7 +57,7 @@ public final class AppConfig {
     public static final Set<String> APP_KEYS = Set.of(INPUT_PATTERN, EMOTIONS_TOPIC, ACCURACY_TOPIC, REJECTED_TOPIC,
             BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCH_BACKLOG_MS, BATCH_LINGER_MS, LIVE_COMMIT_MS, COMMIT_BACKLOG_MS, BATCHES_IN_FLIGHT,
             BATCHES_WAITING, NATIVE_THREADS,
-            FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS);
+            FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, MODEL_FOLD_BATCH_NORM, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS);
 
     private final Map<String, String> values;
 
@@ -66,6 +68,7 @@ public final class AppConfig {
         httpPort();
         modelWatchInterval();
         maxThreadReplacements();
+        foldBatchNorm();
     }
 
     /** Local development defaults: a broker and a registry on localhost, state under ./work. */
@@ -104,6 +107,7 @@ public final class AppConfig {
         d.put(FRAME_MAX_SIZE, String.valueOf(TopologySettings.DEFAULT_MAX_SIZE));
         d.put(MODEL_PATH, ModelLocator.defaultModelsFolder().toString());
         d.put(MODEL_WATCH_INTERVAL_MS, "5000");
+        d.put(MODEL_FOLD_BATCH_NORM, "true");
         d.put(HTTP_HOST, "127.0.0.1");
         d.put(HTTP_PORT, "8080");
         d.put(MAX_THREAD_REPLACEMENTS, "5");
@@ -176,6 +180,14 @@ public final class AppConfig {
             throw new ConfigException(MODEL_WATCH_INTERVAL_MS, ms, "must be >= 0 (0 turns watching off)");
         }
         return Duration.ofMillis(ms);
+    }
+
+    public boolean foldBatchNorm() {
+        String v = values.getOrDefault(MODEL_FOLD_BATCH_NORM, "true").trim();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            throw new ConfigException(MODEL_FOLD_BATCH_NORM, v, "must be true or false");
+        }
+        return Boolean.parseBoolean(v);
     }
 
     public int maxThreadReplacements() {

@@ -6,17 +6,23 @@ import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.artifact.ModelLocator;
 
-/** Loads and verifies a model artifact from a file, or the newest in a folder, into a {@link ServingModel}. */
+/**
+ * Loads and verifies a model artifact from a file, or the newest in a folder, into a {@link ServingModel}; with
+ * {@code model.fold.batch.norm} its batch norms folded into the convolutions for serving (the file is not changed).
+ */
 public final class ModelLoader {
 
-    private ModelLoader() {
+    private final boolean foldBatchNorm;
+
+    public ModelLoader(boolean foldBatchNorm) {
+        this.foldBatchNorm = foldBatchNorm;
     }
 
     /**
      * @throws ModelArtifactException with a one-line reason: missing, corrupt, incompatible
      */
-    public static ServingModel load(Path fileOrFolder) throws ModelArtifactException {
+    public ServingModel load(Path fileOrFolder) throws ModelArtifactException {
         Path file = ModelLocator.resolve(fileOrFolder);
-        return ServingModel.of(ModelArtifact.load(file), file.toAbsolutePath().toString());
+        return ServingModel.of(ModelArtifact.load(file), file.toAbsolutePath().toString(), foldBatchNorm);
     }
 }

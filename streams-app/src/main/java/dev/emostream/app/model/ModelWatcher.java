@@ -37,14 +37,16 @@ public final class ModelWatcher implements AutoCloseable {
     private final Path folder;
     private final ModelHolder holder;
     private final Duration interval;
+    private final ModelLoader loader;
     private ScheduledExecutorService executor;
     private FileStamp seen;
 
     /**
      * @param initial the file the serving model was loaded from, so that it is not loaded twice; may be null
      */
-    public ModelWatcher(Path folder, ModelHolder holder, Duration interval, Path initial) {
+    public ModelWatcher(Path folder, ModelLoader loader, ModelHolder holder, Duration interval, Path initial) {
         this.folder = folder;
+        this.loader = loader;
         this.holder = holder;
         this.interval = interval;
         this.seen = initial == null ? null : FileStamp.of(initial);
@@ -82,7 +84,7 @@ public final class ModelWatcher implements AutoCloseable {
         }
         seen = stamp;
         try {
-            ServingModel next = ModelLoader.load(newest.get());
+            ServingModel next = loader.load(newest.get());
             ServingModel previous = holder.swap(next);
             LOG.info("serving model {} from {} (was {})", next.version(), next.origin(), previous.version());
             return Outcome.SWAPPED;

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 
 import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.face.FaceImage;
+import dev.emostream.model.inference.BatchNormFolding;
 import dev.emostream.model.inference.Dl4jEmotionClassifier;
 import dev.emostream.model.inference.EmotionClassifier;
 import dev.emostream.model.inference.EmotionPrediction;
@@ -45,12 +46,15 @@ public final class ServingModel {
         return new ServingModel(classifier.modelVersion(), origin, () -> classifier);
     }
 
-    /** The artifact's network for the first batch, clones for batches that run beside it. */
-    public static ServingModel of(ModelArtifact artifact, String origin) {
-        List<ComputationGraph> originals = artifact.networks();
-        AtomicBoolean originalTaken = new AtomicBoolean();
+    /**
+     * The artifact's networks (batch norm folded into the convolutions when {@code foldBatchNorm}) for the first
+     * batch, clones of them for batches that run beside it.
+     */
+    public static ServingModel of(ModelArtifact artifact, String origin, boolean foldBatchNorm) {
+        List<ComputationGraph> first = foldBatchNorm ? BatchNormFolding.fold(artifact.networks()) : artifact.networks();
+        AtomicBoolean firstTaken = new AtomicBoolean();
         Supplier<EmotionClassifier> factory = () -> new Dl4jEmotionClassifier(artifact.metadata().version(),
-                originalTaken.getAndSet(true) ? artifact.copyNetworks() : originals,
+                firstTaken.getAndSet(true) ? first.stream().map(ComputationGraph::clone).toList() : first,
                 artifact.metadata().preprocessing());
         return new ServingModel(artifact.metadata().version(), origin, factory);
     }

@@ -31,14 +31,14 @@ class ModelWatcherTest {
     private ModelHolder holderServing(String version) throws Exception {
         Path file = TestModels.write(models, version, 1);
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(60)));
-        return new ModelHolder(ModelLoader.load(models));
+        return new ModelHolder(new ModelLoader(true).load(models));
     }
 
     @Test
     @DisplayName("swaps in a newer verified artifact from the folder")
     void swapsNewerArtifact() throws Exception {
         ModelHolder holder = holderServing("m1");
-        ModelWatcher watcher = new ModelWatcher(models, holder, Duration.ofSeconds(1), Path.of(holder.current().origin()));
+        ModelWatcher watcher = new ModelWatcher(models, new ModelLoader(true), holder, Duration.ofSeconds(1), Path.of(holder.current().origin()));
         assertThat(watcher.check()).isEqualTo(ModelWatcher.Outcome.UNCHANGED);
 
         TestModels.write(models, "m2", 2);
@@ -54,7 +54,7 @@ class ModelWatcherTest {
     @DisplayName("refuses a corrupt artifact once and keeps the old model serving")
     void refusesCorruptArtifact() throws Exception {
         ModelHolder holder = holderServing("m1");
-        ModelWatcher watcher = new ModelWatcher(models, holder, Duration.ofSeconds(1), Path.of(holder.current().origin()));
+        ModelWatcher watcher = new ModelWatcher(models, new ModelLoader(true), holder, Duration.ofSeconds(1), Path.of(holder.current().origin()));
 
         Files.write(models.resolve("broken.model.zip"), new byte[]{'P', 'K', 3, 4, 1, 2, 3});
 
