@@ -5,7 +5,8 @@ import dev.emostream.model.preprocess.PreprocessingRecipe;
 /** The {@code --tta} choices: which views of a face are averaged at serving time. */
 final class TestTimeAugmentation {
 
-    static final String CHOICES = "none | flip | flip+corners (10 views: center and corner crops, each mirrored)";
+    static final String CHOICES = "none | flip | corners (5 views: center and corner crops) | flip+corners (10 views: "
+            + "the five crops, each mirrored)";
 
     private TestTimeAugmentation() {
     }
@@ -22,11 +23,14 @@ final class TestTimeAugmentation {
     }
 
     static boolean corners(String tta) {
-        return "flip+corners".equals(check(tta));
+        return switch (check(tta)) {
+            case "corners", "flip+corners" -> true;
+            default -> false;
+        };
     }
 
     private static String check(String tta) {
-        if (!tta.equals("none") && !tta.equals("flip") && !tta.equals("flip+corners")) {
+        if (!tta.equals("none") && !tta.equals("flip") && !tta.equals("corners") && !tta.equals("flip+corners")) {
             throw new IllegalArgumentException("unknown --tta '" + tta + "': use " + CHOICES);
         }
         return tta;
@@ -37,6 +41,7 @@ final class TestTimeAugmentation {
         return switch (check(tta)) {
             case "none" -> "tta1";
             case "flip" -> "tta2";
+            case "corners" -> "tta5";
             default -> "tta10";
         };
     }
