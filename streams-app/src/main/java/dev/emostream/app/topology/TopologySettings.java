@@ -143,6 +143,15 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
                 DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE);
     }
 
+    /**
+     * Behind a backlog, how long the input must be quiet to count as run dry: then a partial batch goes, and once
+     * every frame is out the backlog's last events are committed. Twice the max wait: the next poll of a backlog
+     * brings frames well within it.
+     */
+    public Duration backlogIdleGap() {
+        return batchMaxWait.multipliedBy(2);
+    }
+
     public TopologySettings withBatch(int size, Duration maxWait) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, size, maxWait,
                 batchIdleGap, batchBacklogLag, batchLinger, liveCommitGap, commitBacklogLag, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
