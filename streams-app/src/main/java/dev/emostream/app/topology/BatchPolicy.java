@@ -4,12 +4,19 @@ import java.time.Duration;
 
 /**
  * When a task's waiting frames go to the model, and how many at once. Pure rules over wall-clock times (ms), counts,
- * the frames' lateness and whether another batch is in the model, so each is tested alone; {@link MicroBatchClassifier}
- * keeps the frames and the threads and asks at every chance to hand a batch over (a frame arriving, its periodic
- * check, an inference thread finishing). The reasoning and the measurements behind each rule: docs/ARCHITECTURE.md,
- * "micro-batch-classifier".
+ * the frames' lateness, whether another batch is in the model and the model's measured time per face, so each is
+ * tested alone; {@link MicroBatchClassifier} keeps the frames and the threads and asks at every chance to hand a batch
+ * over (a frame arriving, its periodic check, an inference thread finishing).
+ *
+ * <p>A full batch is {@code classifier.batch.size} frames, or fewer where the model is slow: as many as it classifies
+ * in {@code classifier.latency.target.ms} ({@link InferencePace}), at least {@value #MIN_BOUNDED_BATCH}. A batch of 32
+ * that takes twice as long on a slower CPU holds every frame behind it twice as long; bounded, a batch takes about the
+ * target on any CPU. The reasoning and the measurements behind each rule: docs/ARCHITECTURE.md, "micro-batch-classifier".
  */
 final class BatchPolicy {
+
+    /** The latency target bounds no batch below this: the forward pass's fixed cost makes tinier batches dear. */
+    static final int MIN_BOUNDED_BATCH = 4;
 
     private final int batchSize;
     private final long maxWaitMs;
@@ -17,6 +24,7 @@ final class BatchPolicy {
     private final long backlogLagMs;
     private final long backlogIdleGapMs;
     private final long lingerMs;
+    private final long latencyTargetNanos;
     private final int maxWaiting;
 
     BatchPolicy(TopologySettings settings) {
@@ -26,12 +34,22 @@ final class BatchPolicy {
         this.backlogLagMs = settings.batchBacklogLag().toMillis();
         this.backlogIdleGapMs = settings.backlogIdleGap().toMillis();
         this.lingerMs = settings.batchLinger().toMillis();
+        this.latencyTargetNanos = settings.latencyTarget().toNanos();
         this.maxWaiting = settings.batchesWaiting() * batchSize;
     }
 
-    /** Frames in a full batch: one goes as soon as a thread is free, and no batch is larger. */
-    int fullBatch() {
-        return batchSize;
+    /**
+     * Frames in a full batch: one goes as soon as a thread is free, and no batch is larger. {@code classifier.batch.size},
+     * or the faces the model classifies in the latency target where that is fewer.
+     *
+     * @param nanosPerFace the model's recent time per face ({@link InferencePace}); 0 while unknown
+     */
+    int fullBatch(double nanosPerFace) {
+        if (latencyTargetNanos == 0 || nanosPerFace <= 0) {
+            return batchSize;
+        }
+        double fits = Math.floor(latencyTargetNanos / nanosPerFace);
+        return (int) Math.min(batchSize, Math.max(MIN_BOUNDED_BATCH, fits));
     }
 
     /**
@@ -48,8 +66,10 @@ final class BatchPolicy {
      * @param waitedMs how long the oldest waiting frame has waited
      * @param quietMs  how long since the last frame arrived
      * @param modelBusy whether another batch is in the model (any task's)
+     * @param fullBatch what {@link #fullBatch} says now
      */
-    boolean dueAtCheck(int waiting, long waitedMs, long quietMs, boolean behindBacklog, boolean modelBusy) {
+    boolean dueAtCheck(int waiting, long waitedMs, long quietMs, boolean behindBacklog, boolean modelBusy,
+                       int fullBatch) {
         if (waiting == 0) {
             return false;
         }
@@ -61,7 +81,7 @@ final class BatchPolicy {
         }
         if (lingering(modelBusy)) {
             // the frames go once they are a worthwhile batch or have waited the linger, input idle or not
-            return waiting >= worthwhileBatch() || waitedMs >= lingerMs;
+            return waiting >= worthwhile(fullBatch) || waitedMs >= lingerMs;
         }
         return quietMs >= idleGapMs;
     }
@@ -71,14 +91,19 @@ final class BatchPolicy {
      * not wait for the stream thread, unless another batch is in the model and this one is tiny (the checks send it
      * after the linger); behind a backlog only a full batch (the checks send a partial one when the input runs dry).
      */
-    boolean dueAfterBatch(int waiting, boolean behindBacklog, boolean modelBusy) {
+    boolean dueAfterBatch(int waiting, boolean behindBacklog, boolean modelBusy, int fullBatch) {
         if (behindBacklog) {
-            return waiting >= fullBatch();
+            return waiting >= fullBatch;
         }
-        return waiting > 0 && (!lingering(modelBusy) || waiting >= worthwhileBatch());
+        return waiting > 0 && (!lingering(modelBusy) || waiting >= worthwhile(fullBatch));
     }
 
-    /** Waiting frames at which the stream thread stops reading until the model takes a batch (back-pressure). */
+    /**
+     * Waiting frames at which the stream thread stops reading until the model takes a batch (back-pressure):
+     * {@code classifier.batches.waiting} batches of {@code classifier.batch.size}, whatever the latency target makes
+     * of a full batch. The bound is on the buffer (memory, frames to classify again after a crash), not on latency:
+     * frames it keeps out wait in the consumer instead, and a stopped stream thread forwards and commits nothing.
+     */
     int maxWaiting() {
         return maxWaiting;
     }
@@ -102,7 +127,7 @@ final class BatchPolicy {
     }
 
     /** A quarter of a full batch goes at once even while another batch is in the model. */
-    private int worthwhileBatch() {
-        return Math.max(1, fullBatch() / 4);
+    private static int worthwhile(int fullBatch) {
+        return Math.max(1, fullBatch / 4);
     }
 }

@@ -52,6 +52,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private final AppMetrics metrics;
     private final Executor inference;
     private final InferenceSlots slots;
+    private final InferencePace pace;
     private ProcessorContext<byte[], Classified> context;
     private KeyValueStore<Long, BufferedFrame> buffer;
     /** Guards {@link #waiting}, {@link #inFlight} and {@link #closed}: inference threads take batches too. */
@@ -84,7 +85,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     }
 
     MicroBatchClassifier(String storeName, TopologySettings settings, ModelHolder models, AppMetrics metrics,
-                         Executor inference, InferenceSlots slots) {
+                         Executor inference, InferenceSlots slots, InferencePace pace) {
         this.storeName = storeName;
         this.batches = new BatchPolicy(settings);
         this.commits = new CommitPolicy(settings);
@@ -92,6 +93,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         this.metrics = metrics;
         this.inference = inference;
         this.slots = slots;
+        this.pace = pace;
     }
 
     @Override
@@ -129,10 +131,10 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         lastCheckMs = nowMs;
         forwardDone();
         synchronized (lock) {
-            submitFullBatches();
+            int fullBatch = submitFullBatches();
             if (batches.dueAtCheck(waiting.size(), nowMs - oldestBufferedAtMs, nowMs - lastArrivalMs, behindBacklog,
-                    slots.anyBusy()) && slots.tryAcquire(this)) {
-                submit();
+                    slots.anyBusy(), fullBatch) && slots.tryAcquire(this)) {
+                submit(fullBatch);
             }
         }
         forwardDone(); // a batch classified on the calling thread (a same-thread executor) goes out at once
@@ -174,11 +176,13 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         slots.leave(this);
     }
 
-    /** Under the lock: hands full batches to free inference threads. */
-    private void submitFullBatches() {
-        while (waiting.size() >= batches.fullBatch() && slots.tryAcquire(this)) {
-            submit();
+    /** Under the lock: hands full batches to free inference threads; returns the size of a full batch. */
+    private int submitFullBatches() {
+        int fullBatch = batches.fullBatch(pace.nanosPerFace());
+        while (waiting.size() >= fullBatch && slots.tryAcquire(this)) {
+            submit(fullBatch);
         }
+        return fullBatch;
     }
 
     /**
@@ -188,7 +192,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private void awaitModel() {
         while (waiting.size() >= batches.maxWaiting()) {
             if (slots.tryAcquireOutOfTurn(this)) {
-                submit();
+                submit(batches.fullBatch(pace.nanosPerFace()));
             } else {
                 try {
                     lock.wait(5); // an inference thread of this task wakes it when it takes a batch or finishes
@@ -201,12 +205,12 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     }
 
     /**
-     * Under the lock, holding a slot: hands the oldest waiting frames, at most one batch, to an inference thread.
+     * Under the lock, holding a slot: hands the oldest waiting frames, at most a full batch, to an inference thread.
      * The thread takes the next batch itself when it is done (see {@link #classify}), so the model is not idle
      * while the stream thread is busy committing or polling.
      */
-    private void submit() {
-        int size = Math.min(batches.fullBatch(), waiting.size());
+    private void submit(int fullBatch) {
+        int size = Math.min(fullBatch, waiting.size());
         List<KeyValue<Long, BufferedFrame>> batch = new ArrayList<>(size);
         while (batch.size() < size) {
             batch.add(waiting.poll());
@@ -231,7 +235,9 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         try {
             long start = System.nanoTime();
             List<EmotionPrediction> predictions = batch.model().classify(batch.faces());
-            batch.result().complete(new Inference(predictions, System.nanoTime() - start, System.currentTimeMillis()));
+            long nanos = System.nanoTime() - start;
+            pace.batchDone(batch.faces().size(), nanos);
+            batch.result().complete(new Inference(predictions, nanos, System.currentTimeMillis()));
         } catch (RuntimeException | Error e) {
             // the frames stay buffered; the stream thread fails when it comes to forward this batch
             batch.result().completeExceptionally(e);
@@ -241,9 +247,10 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         slots.release();
         synchronized (lock) {
             lock.notifyAll();
-            if (!closed && batches.dueAfterBatch(waiting.size(), behindBacklog, slots.anyBusy())
+            int fullBatch = batches.fullBatch(pace.nanosPerFace());
+            if (!closed && batches.dueAfterBatch(waiting.size(), behindBacklog, slots.anyBusy(), fullBatch)
                     && slots.tryAcquire(this)) {
-                submit();
+                submit(fullBatch);
             }
         }
     }
