@@ -131,7 +131,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         lastCheckMs = nowMs;
         forwardDone();
         synchronized (lock) {
-            int fullBatch = submitFullBatches();
+            int fullBatch = fullBatch();
+            submitFullBatches(fullBatch);
             if (batches.dueAtCheck(waiting.size(), nowMs - oldestBufferedAtMs, nowMs - lastArrivalMs, behindBacklog,
                     slots.anyBusy(), fullBatch) && slots.tryAcquire(this)) {
                 submit(fullBatch);
@@ -157,7 +158,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
                 oldestBufferedAtMs = nowMs;
             }
             waiting.add(frame);
-            submitFullBatches();
+            submitFullBatches(fullBatch());
             if (waiting.size() >= batches.maxWaiting()) {
                 awaitModel();
             }
@@ -176,13 +177,16 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         slots.leave(this);
     }
 
-    /** Under the lock: hands full batches to free inference threads; returns the size of a full batch. */
-    private int submitFullBatches() {
-        int fullBatch = batches.fullBatch(pace.nanosPerFace());
+    /** Frames in a full batch now, from the model's measured pace. */
+    private int fullBatch() {
+        return batches.fullBatch(pace.nanosPerFace());
+    }
+
+    /** Under the lock: hands full batches to free inference threads. */
+    private void submitFullBatches(int fullBatch) {
         while (waiting.size() >= fullBatch && slots.tryAcquire(this)) {
             submit(fullBatch);
         }
-        return fullBatch;
     }
 
     /**
@@ -192,7 +196,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private void awaitModel() {
         while (waiting.size() >= batches.maxWaiting()) {
             if (slots.tryAcquireOutOfTurn(this)) {
-                submit(batches.fullBatch(pace.nanosPerFace()));
+                submit(fullBatch());
             } else {
                 try {
                     lock.wait(5); // an inference thread of this task wakes it when it takes a batch or finishes
@@ -247,7 +251,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         slots.release();
         synchronized (lock) {
             lock.notifyAll();
-            int fullBatch = batches.fullBatch(pace.nanosPerFace());
+            int fullBatch = fullBatch();
             if (!closed && batches.dueAfterBatch(waiting.size(), behindBacklog, slots.anyBusy(), fullBatch)
                     && slots.tryAcquire(this)) {
                 submit(fullBatch);
