@@ -5,7 +5,6 @@
   var CLASSES = ['ANGRY', 'DISGUST', 'FEAR', 'HAPPY', 'SAD', 'SURPRISE', 'NEUTRAL'];
   var COLORS = ['#e5534b', '#57ab5a', '#986ee2', '#e0b400', '#4f8fe6', '#f0883e', '#8b96a3'];
   var FACES_SHOWN = 12;
-  var fpsHistory = [];
   var $ = function (id) { return document.getElementById(id); };
 
   function el(tag, attrs, text) {
@@ -76,21 +75,21 @@
     $('batch').textContent = s.batchSize === null ? '–' : s.batchSize.toFixed(1);
     $('latency').textContent = s.inferenceMs === null ? '–' : s.inferenceMs.toFixed(1);
     $('classified').textContent = s.classified.toLocaleString('en');
-    fpsHistory.push(s.framesPerSecond);
-    if (fpsHistory.length > 120) { fpsHistory.shift(); }
-    spark();
+    spark(s.framesPerSecondHistory);
     rejects(s.rejects);
     sources(s.sources);
     if (s.accuracy) { accuracy(s.accuracy, s.modelVersion); }
   }
 
-  function spark() {
+  // frames/s of the server's last 120 one-second ticks, oldest first: a page opened after a replay still shows it
+  function spark(history) {
     var c = $('spark'), ctx = c.getContext('2d');
-    var max = Math.max.apply(null, fpsHistory.concat([1]));
+    var max = Math.max.apply(null, history.concat([1]));
+    c.setAttribute('data-max', max.toFixed(0));
     ctx.clearRect(0, 0, c.width, c.height);
     ctx.strokeStyle = '#4f8fe6'; ctx.lineWidth = 2; ctx.beginPath();
-    fpsHistory.forEach(function (v, i) {
-      var x = c.width - (fpsHistory.length - 1 - i) * (c.width / 119), y = c.height - 4 - (c.height - 8) * v / max;
+    history.forEach(function (v, i) {
+      var x = c.width - (history.length - 1 - i) * (c.width / 119), y = c.height - 4 - (c.height - 8) * v / max;
       if (i === 0) { ctx.moveTo(x, y); } else { ctx.lineTo(x, y); }
     });
     ctx.stroke();

@@ -40,7 +40,7 @@ final class FrameCostBreakdown {
             Part.of("stream: accuracy (scopes, repartition, aggregate, snapshots)", STREAM_THREAD,
                     "dev/emostream/app/topology/Accuracy"),
             Part.of("stream: frame buffer (store put/delete, changelog)", STREAM_THREAD,
-                    "MicroBatchClassifier.process;" + STORE_ACCESS, "MicroBatchClassifier.forwardOldest;" + STORE_ACCESS),
+                    "MicroBatchClassifier.process;" + STORE_ACCESS, "MicroBatchClassifier.forward;" + STORE_ACCESS),
             Part.of("stream: events (Avro encode, send)", STREAM_THREAD, "RecordCollectorImpl.send"),
             Part.of("stream: decode and validate", STREAM_THREAD, "dev/emostream/app/topology/FrameIntake"),
             Part.of("stream: commits (transactions, offsets, flush)", STREAM_THREAD, "TaskManager.commit",

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -224,6 +225,11 @@ public final class EmotionStreamsApp implements AutoCloseable {
                 int alive = (int) streams.metadataForLocalThreads().stream()
                         .filter(t -> !t.threadState().equals("DEAD")).count();
                 return threadFailures.snapshot(alive, configuredThreads());
+            }
+
+            @Override
+            public Map<String, AppMetrics.LatencyPercentiles> eventLatency() {
+                return metrics.recentEventLatency();
             }
         };
     }

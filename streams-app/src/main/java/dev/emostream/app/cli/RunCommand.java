@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
                 "Any Kafka Streams, consumer, producer or schema-registry client property can be set; the app's own: "
                         + "input.pattern, emotions.topic, accuracy.topic, rejected.topic, classifier.batch.size, "
                         + "classifier.batch.max.wait.ms, classifier.batch.idle.ms, classifier.batch.backlog.ms, "
-                        + "classifier.batch.linger.ms, classifier.live.commit.ms, classifier.commit.backlog.ms, "
+                        + "classifier.batch.linger.ms, classifier.latency.target.ms, classifier.live.commit.ms, "
+                        + "classifier.commit.backlog.ms, "
                         + "classifier.batches.in.flight, "
                         + "classifier.batches.waiting, classifier.native.threads, frame.min.size, frame.max.size, model.path, "
                         + "model.watch.interval.ms, model.fold.batch.norm, http.host, http.port, stream.thread.max.replacements.",

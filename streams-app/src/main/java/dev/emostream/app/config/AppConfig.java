@@ -37,6 +37,7 @@ public final class AppConfig {
     public static final String BATCH_IDLE_MS = "classifier.batch.idle.ms";
     public static final String BATCH_BACKLOG_MS = "classifier.batch.backlog.ms";
     public static final String BATCH_LINGER_MS = "classifier.batch.linger.ms";
+    public static final String LATENCY_TARGET_MS = "classifier.latency.target.ms";
     public static final String LIVE_COMMIT_MS = "classifier.live.commit.ms";
     public static final String COMMIT_BACKLOG_MS = "classifier.commit.backlog.ms";
     public static final String BATCHES_IN_FLIGHT = "classifier.batches.in.flight";
@@ -55,9 +56,10 @@ public final class AppConfig {
 
     /** Keys of this app, removed before the rest goes to {@code KafkaStreams}. */
     public static final Set<String> APP_KEYS = Set.of(INPUT_PATTERN, EMOTIONS_TOPIC, ACCURACY_TOPIC, REJECTED_TOPIC,
-            BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCH_BACKLOG_MS, BATCH_LINGER_MS, LIVE_COMMIT_MS, COMMIT_BACKLOG_MS, BATCHES_IN_FLIGHT,
-            BATCHES_WAITING, NATIVE_THREADS,
-            FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, MODEL_FOLD_BATCH_NORM, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS);
+            BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCH_BACKLOG_MS, BATCH_LINGER_MS, LATENCY_TARGET_MS,
+            LIVE_COMMIT_MS, COMMIT_BACKLOG_MS, BATCHES_IN_FLIGHT, BATCHES_WAITING, NATIVE_THREADS,
+            FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, MODEL_FOLD_BATCH_NORM, HTTP_HOST, HTTP_PORT,
+            MAX_THREAD_REPLACEMENTS);
 
     private final Map<String, String> values;
 
@@ -99,6 +101,7 @@ public final class AppConfig {
         d.put(BATCH_IDLE_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_IDLE_GAP.toMillis()));
         d.put(BATCH_BACKLOG_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_BACKLOG_LAG.toMillis()));
         d.put(BATCH_LINGER_MS, String.valueOf(TopologySettings.DEFAULT_BATCH_LINGER.toMillis()));
+        d.put(LATENCY_TARGET_MS, String.valueOf(TopologySettings.DEFAULT_LATENCY_TARGET.toMillis()));
         d.put(LIVE_COMMIT_MS, String.valueOf(TopologySettings.DEFAULT_LIVE_COMMIT_GAP.toMillis()));
         d.put(COMMIT_BACKLOG_MS, String.valueOf(TopologySettings.DEFAULT_COMMIT_BACKLOG_LAG.toMillis()));
         d.put(BATCHES_IN_FLIGHT, String.valueOf(TopologySettings.DEFAULT_BATCHES_IN_FLIGHT));
@@ -153,8 +156,8 @@ public final class AppConfig {
         return new TopologySettings(pattern, required(EMOTIONS_TOPIC), required(ACCURACY_TOPIC),
                 required(REJECTED_TOPIC), intValue(BATCH_SIZE), Duration.ofMillis(longValue(BATCH_MAX_WAIT_MS)),
                 Duration.ofMillis(longValue(BATCH_IDLE_MS)), Duration.ofMillis(longValue(BATCH_BACKLOG_MS)),
-                Duration.ofMillis(longValue(BATCH_LINGER_MS)), Duration.ofMillis(longValue(LIVE_COMMIT_MS)),
-                Duration.ofMillis(longValue(COMMIT_BACKLOG_MS)),
+                Duration.ofMillis(longValue(BATCH_LINGER_MS)), Duration.ofMillis(longValue(LATENCY_TARGET_MS)),
+                Duration.ofMillis(longValue(LIVE_COMMIT_MS)), Duration.ofMillis(longValue(COMMIT_BACKLOG_MS)),
                 intValue(BATCHES_IN_FLIGHT), intValue(BATCHES_WAITING),
                 intValue(FRAME_MIN_SIZE), intValue(FRAME_MAX_SIZE));
     }

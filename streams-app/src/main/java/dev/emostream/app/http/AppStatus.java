@@ -1,10 +1,12 @@
 package dev.emostream.app.http;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.apache.kafka.streams.KafkaStreams;
 
+import dev.emostream.app.metrics.AppMetrics;
 import dev.emostream.app.topology.AccuracyCounts;
 
 /** What the HTTP endpoints report, read from the running app. */
@@ -39,5 +41,10 @@ public interface AppStatus {
     /** Stream threads alive and configured, and how often one has failed and been replaced. */
     default StreamThreads streamThreads() {
         return StreamThreads.UNKNOWN;
+    }
+
+    /** The events' latency over the last minute, per model version ({@link AppMetrics#recentEventLatency}). */
+    default Map<String, AppMetrics.LatencyPercentiles> eventLatency() {
+        return Map.of();
     }
 }

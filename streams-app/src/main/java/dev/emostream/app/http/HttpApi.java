@@ -23,6 +23,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.emostream.app.dashboard.Dashboard;
+import dev.emostream.app.metrics.AppMetrics;
 import dev.emostream.app.topology.AccuracyCounts;
 import dev.emostream.model.Emotion;
 
@@ -31,7 +32,8 @@ import dev.emostream.model.Emotion;
  * <ul>
  *   <li>{@code /health}: readiness, 200 when Kafka Streams is RUNNING, else 503; the JSON also says whether the
  *       process is live, the Streams state, the model version, the input lag and the stream threads (alive,
- *       configured, failed and replaced), so an orchestrator can act on a lagging or crash-looping instance</li>
+ *       configured, failed and replaced), so an orchestrator can act on a lagging or crash-looping instance, and
+ *       the events' latency (p50, p99 over the last minute, per model version)</li>
  *   <li>{@code /health/live}: liveness, 503 only once Streams has failed or stopped (a restart would help)</li>
  *   <li>{@code /accuracy}: the running accuracy snapshots held by this instance, JSON</li>
  *   <li>{@code /metrics}: Prometheus text</li>
@@ -147,8 +149,25 @@ public final class HttpApi implements AutoCloseable {
         threadsBody.put("lastFailureTime", threads.lastFailureMs() < 0 ? null
                 : java.time.Instant.ofEpochMilli(threads.lastFailureMs()).toString());
         body.put("streamThreads", threadsBody);
+        body.put("eventLatency", eventLatency());
         stopping.ifPresent(reason -> body.put("reason", reason));
         send(exchange, (readiness ? ready : live) ? 200 : 503, "application/json", json(body));
+    }
+
+    /** Capture to classified, as {@code emostream_event_latency_seconds} measures it; milliseconds, 0.1 ms steps. */
+    private Map<String, Object> eventLatency() {
+        Map<String, Object> byVersion = new LinkedHashMap<>();
+        status.eventLatency().forEach((version, p) -> {
+            Map<String, Object> percentiles = new LinkedHashMap<>();
+            percentiles.put("p50Ms", Math.round(p.p50Ms() * 10) / 10.0);
+            percentiles.put("p99Ms", Math.round(p.p99Ms() * 10) / 10.0);
+            byVersion.put(version, percentiles);
+        });
+        Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("measures", "captureTime to classifiedTime");
+        latency.put("windowSeconds", AppMetrics.LATENCY_WINDOW.toSeconds());
+        latency.put("byModelVersion", byVersion);
+        return latency;
     }
 
     private void accuracy(HttpExchange exchange) throws IOException {

@@ -2,7 +2,9 @@ package dev.emostream.app.metrics;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import dev.emostream.model.face.FaceImage;
 import dev.emostream.schemas.EmotionEvent;
@@ -10,21 +12,31 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The app's own meters. Prometheus names (with the registry's suffixes):
  * {@code emostream_frames_classified_total} (rate() of it is frames/s), {@code emostream_batch_size}
  * (a distribution), {@code emostream_inference_seconds} (a timer per batch),
- * {@code emostream_frames_rejected_total{reason=...}}.
+ * {@code emostream_frames_rejected_total{reason=...}}, and
+ * {@code emostream_event_latency_seconds{model_version=...}}: a histogram, 10 ms to 10 s, of each event's
+ * {@code classifiedTime - captureTime}, recorded as the event is forwarded. Capture to classified rather than to
+ * the commit that makes the event visible, because a downstream consumer can recompute it from the event's own
+ * fields, and the processor sees no commit happen; the commit adds at most the commit gap
+ * (docs/ARCHITECTURE.md, "Guarantees"). Its p50 and p99 over the last minute are on {@code /health}.
  */
 public final class AppMetrics {
+
+    /** The time {@link #recentEventLatency} covers: Micrometer's rotating window, the last 50 to 60 s. */
+    public static final Duration LATENCY_WINDOW = Duration.ofMinutes(1);
 
     private final MeterRegistry registry;
     private final Counter classified;
     private final DistributionSummary batchSize;
     private final Timer inference;
     private final Map<String, Counter> rejects = new ConcurrentHashMap<>();
+    private final Map<String, Timer> eventLatency = new ConcurrentHashMap<>();
     private static final FrameListener NO_LISTENER = (event, face) -> { };
     private volatile FrameListener listener = NO_LISTENER;
 
@@ -69,8 +81,44 @@ public final class AppMetrics {
         this.listener = listener == null ? NO_LISTENER : listener;
     }
 
+    /** An event is forwarded: its latency is recorded and the listener sees it. */
     public void frameClassified(EmotionEvent event, FaceImage face) {
+        long ms = event.getClassifiedTime().toEpochMilli() - event.getCaptureTime().toEpochMilli();
+        // below 0 a camera's clock is ahead of the app's: counted in the lowest bucket rather than dropped
+        eventLatency(event.getModelVersion().toString()).record(Math.max(0, ms), TimeUnit.MILLISECONDS);
         listener.classified(event, face);
+    }
+
+    /** The median and 99th percentile of the event latency. */
+    public record LatencyPercentiles(double p50Ms, double p99Ms) {
+    }
+
+    /** Per model version with events in the last {@link #LATENCY_WINDOW}: their latency's p50 and p99. */
+    public Map<String, LatencyPercentiles> recentEventLatency() {
+        Map<String, LatencyPercentiles> out = new TreeMap<>();
+        eventLatency.forEach((version, timer) -> {
+            ValueAtPercentile[] p = timer.takeSnapshot().percentileValues();
+            // a window without events reads 0 (as would one whose events all took 0 ms, which none does)
+            if (p[1].value() > 0) {
+                out.put(version, new LatencyPercentiles(p[0].value(TimeUnit.MILLISECONDS),
+                        p[1].value(TimeUnit.MILLISECONDS)));
+            }
+        });
+        return out;
+    }
+
+    private Timer eventLatency(String version) {
+        return eventLatency.computeIfAbsent(version, v -> Timer.builder("emostream.event.latency")
+                .description("Capture time to classified time of each event (classifiedTime - captureTime), "
+                        + "recorded as it is forwarded; its commit follows within the commit gap")
+                .tag("model.version", v)
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+                        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+                        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10))
+                // for /health only: with histogram buckets the Prometheus registry exports no quantiles
+                .publishPercentiles(0.5, 0.99).percentilePrecision(2)
+                .distributionStatisticExpiry(LATENCY_WINDOW).distributionStatisticBufferLength(6)
+                .register(registry));
     }
 
     public void rejected(String reason) {

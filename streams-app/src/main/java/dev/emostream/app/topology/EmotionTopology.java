@@ -127,12 +127,13 @@ public final class EmotionTopology {
 
     private static ProcessorSupplier<byte[], ValidFrame, byte[], Classified> classifier(
             TopologySettings settings, ModelHolder models, AppMetrics metrics, Executor inference) {
-        // one set of slots for every task of the app: its inference threads are shared by all of them
+        // one set of slots and one measure of the model's pace for every task: the inference threads serve them all
         InferenceSlots slots = new InferenceSlots(settings.batchesInFlight());
+        InferencePace pace = new InferencePace();
         return new ProcessorSupplier<>() {
             @Override
             public MicroBatchClassifier get() {
-                return new MicroBatchClassifier(FRAME_BUFFER_STORE, settings, models, metrics, inference, slots);
+                return new MicroBatchClassifier(FRAME_BUFFER_STORE, settings, models, metrics, inference, slots, pace);
             }
 
             @Override

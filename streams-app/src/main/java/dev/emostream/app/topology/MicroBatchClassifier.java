@@ -29,13 +29,11 @@ import dev.emostream.schemas.EmotionEvent;
 
 /**
  * Classifies valid frames in micro-batches on the app's inference threads: a batch is whatever waits when a thread is
- * free, at most {@code classifier.batch.size}, so batches are small when the model keeps up and fill under load.
- * An inference thread that finishes takes the next batch itself, so the model does not wait for the stream thread
- * (busy committing, polling); a full batch that finds every thread busy waits in the buffer, and only when
- * {@code classifier.batches.waiting} full batches wait does the stream thread stop reading (back-pressure).
- * Behind a backlog (frames more than {@code classifier.batch.backlog.ms} late) a partial batch is held until full.
- * While another batch is in the model, a partial batch waits until it holds a quarter of a full one or its oldest
- * frame has waited {@code classifier.batch.linger.ms}: tiny batches cost the model most exactly when it is loaded.
+ * free, so batches are small when the model keeps up and fill under load. This class keeps the frames, hands batches
+ * to the threads and forwards their events; {@link BatchPolicy} decides when waiting frames go and how many, and
+ * {@link CommitPolicy} when to ask Streams for a commit. An inference thread that finishes takes the next batch itself,
+ * so the model does not wait for the stream thread (busy committing, polling); a batch that finds every thread busy
+ * waits in the buffer, and only when the buffer is full does the stream thread stop reading (back-pressure).
  *
  * <p>Why a state store and not a list: frames whose input offsets are committed must not be lost if the process dies
  * before their batch is classified. Under exactly-once the buffer's changes commit with the input offsets and the
@@ -43,32 +41,18 @@ import dev.emostream.schemas.EmotionEvent;
  * on the stream thread only, in the order the batches were taken (big-endian sequence keys: arrival order, so
  * per-key order), deleting their frames in the same transaction; frames in the model when the task closes stay in
  * the store for the task's next owner. The model is read once per batch: a swap takes effect on the next batch.
- * Forwarded live events ask Streams for a commit at once, at most once per {@code classifier.live.commit.ms} or a
- * tenth of their lateness; frames seconds behind ({@code classifier.commit.backlog.ms}) leave commits to
- * {@code commit.interval.ms} until the backlog runs dry, when its last events are committed at once.
- * The reasoning and the measurements behind each rule: docs/ARCHITECTURE.md, "micro-batch-classifier".
+ * The reasoning and the measurements: docs/ARCHITECTURE.md, "micro-batch-classifier".
  */
 final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[], Classified> {
 
-    /** A requested commit adds at most a tenth of a frame's lateness to it: late frames share commits. */
-    private static final int LATENESS_PER_COMMIT_GAP = 10;
-
     private final String storeName;
-    private final int batchSize;
-    private final Duration maxWait;
-    private final Duration idleGap;
-    private final long backlogLagMs;
-    private final long lingerMs;
-    private final long liveCommitGapMs;
-    private final long commitBacklogLagMs;
-    /** A partial batch this big goes at once even while another batch is in the model. */
-    private final int loadedBatch;
+    private final BatchPolicy batches;
+    private final CommitPolicy commits;
     private final ModelHolder models;
     private final AppMetrics metrics;
     private final Executor inference;
     private final InferenceSlots slots;
-    /** Waiting frames at which the stream thread stops reading until the model takes a batch (back-pressure). */
-    private final int maxWaiting;
+    private final InferencePace pace;
     private ProcessorContext<byte[], Classified> context;
     private KeyValueStore<Long, BufferedFrame> buffer;
     /** Guards {@link #waiting}, {@link #inFlight} and {@link #closed}: inference threads take batches too. */
@@ -101,21 +85,15 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     }
 
     MicroBatchClassifier(String storeName, TopologySettings settings, ModelHolder models, AppMetrics metrics,
-                         Executor inference, InferenceSlots slots) {
+                         Executor inference, InferenceSlots slots, InferencePace pace) {
         this.storeName = storeName;
-        this.batchSize = settings.batchSize();
-        this.maxWait = settings.batchMaxWait();
-        this.idleGap = settings.batchIdleGap().compareTo(maxWait) < 0 ? settings.batchIdleGap() : maxWait;
-        this.backlogLagMs = settings.batchBacklogLag().toMillis();
-        this.lingerMs = settings.batchLinger().toMillis();
-        this.liveCommitGapMs = settings.liveCommitGap().toMillis();
-        this.commitBacklogLagMs = settings.commitBacklogLag().toMillis();
-        this.loadedBatch = Math.max(1, batchSize / 4);
+        this.batches = new BatchPolicy(settings);
+        this.commits = new CommitPolicy(settings);
         this.models = models;
         this.metrics = metrics;
         this.inference = inference;
         this.slots = slots;
-        this.maxWaiting = settings.batchesWaiting() * batchSize;
+        this.pace = pace;
     }
 
     @Override
@@ -142,39 +120,22 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         uncommittedEvents = false;
         latenessMs = 0;
         lastCommitRequestMs = Long.MIN_VALUE / 2;
-        context.schedule(checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
-    }
-
-    /** Often enough that an idle input is noticed within a few ms; never less often than the idle gap. */
-    private Duration checkInterval() {
-        Duration fewMs = Duration.ofMillis(5);
-        return idleGap.compareTo(fewMs) < 0 ? idleGap : fewMs;
+        context.schedule(batches.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::check);
     }
 
     private void check(long nowMs) {
-        if (nowMs - lastCheckMs > 2 * maxWait.toMillis()) {
+        if (batches.stalled(nowMs - lastCheckMs)) {
             oldestBufferedAtMs = nowMs;
             lastArrivalMs = nowMs;
         }
         lastCheckMs = nowMs;
         forwardDone();
         synchronized (lock) {
-            submitFullBatches();
-            boolean idle = nowMs - lastArrivalMs >= (behindBacklog ? 2 * maxWait.toMillis() : idleGap.toMillis());
-            long waited = nowMs - oldestBufferedAtMs;
-            boolean due;
-            if (behindBacklog) {
-                due = idle;
-            } else if (waited >= maxWait.toMillis()) {
-                due = true;
-            } else if (lingering()) {
-                // the frames go once they are a worthwhile batch or have waited the linger, input idle or not
-                due = waiting.size() >= loadedBatch || waited >= lingerMs;
-            } else {
-                due = idle;
-            }
-            if (!waiting.isEmpty() && due && slots.tryAcquire(this)) {
-                submit();
+            int fullBatch = fullBatch();
+            submitFullBatches(fullBatch);
+            if (batches.dueAtCheck(waiting.size(), nowMs - oldestBufferedAtMs, nowMs - lastArrivalMs, behindBacklog,
+                    slots.anyBusy(), fullBatch) && slots.tryAcquire(this)) {
+                submit(fullBatch);
             }
         }
         forwardDone(); // a batch classified on the calling thread (a same-thread executor) goes out at once
@@ -188,7 +149,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         long nowMs = context.currentSystemTimeMs();
         lastArrivalMs = nowMs;
         latenessMs = nowMs - record.timestamp();
-        behindBacklog = latenessMs >= backlogLagMs;
+        behindBacklog = batches.behindBacklog(latenessMs);
         KeyValue<Long, BufferedFrame> frame = KeyValue.pair(nextSequence++,
                 new BufferedFrame(record.key(), record.timestamp(), record.value()));
         buffer.put(frame.key, frame.value);
@@ -197,8 +158,8 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
                 oldestBufferedAtMs = nowMs;
             }
             waiting.add(frame);
-            submitFullBatches();
-            if (waiting.size() >= maxWaiting) {
+            submitFullBatches(fullBatch());
+            if (waiting.size() >= batches.maxWaiting()) {
                 awaitModel();
             }
         }
@@ -216,15 +177,15 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         slots.leave(this);
     }
 
-    /** Whether a partial batch lingers: the wait is on and another batch is in the model. */
-    private boolean lingering() {
-        return lingerMs > 0 && slots.anyBusy();
+    /** Frames in a full batch now, from the model's measured pace. */
+    private int fullBatch() {
+        return batches.fullBatch(pace.nanosPerFace());
     }
 
     /** Under the lock: hands full batches to free inference threads. */
-    private void submitFullBatches() {
-        while (waiting.size() >= batchSize && slots.tryAcquire(this)) {
-            submit();
+    private void submitFullBatches(int fullBatch) {
+        while (waiting.size() >= fullBatch && slots.tryAcquire(this)) {
+            submit(fullBatch);
         }
     }
 
@@ -233,9 +194,9 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
      * so the stream thread waits for the model to take a batch before it reads on (Kafka's consumer queues the rest).
      */
     private void awaitModel() {
-        while (waiting.size() >= maxWaiting) {
+        while (waiting.size() >= batches.maxWaiting()) {
             if (slots.tryAcquireOutOfTurn(this)) {
-                submit();
+                submit(fullBatch());
             } else {
                 try {
                     lock.wait(5); // an inference thread of this task wakes it when it takes a batch or finishes
@@ -248,13 +209,14 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     }
 
     /**
-     * Under the lock, holding a slot: hands the oldest waiting frames, at most one batch, to an inference thread.
+     * Under the lock, holding a slot: hands the oldest waiting frames, at most a full batch, to an inference thread.
      * The thread takes the next batch itself when it is done (see {@link #classify}), so the model is not idle
      * while the stream thread is busy committing or polling.
      */
-    private void submit() {
-        List<KeyValue<Long, BufferedFrame>> batch = new ArrayList<>(Math.min(batchSize, waiting.size()));
-        while (batch.size() < batchSize && !waiting.isEmpty()) {
+    private void submit(int fullBatch) {
+        int size = Math.min(fullBatch, waiting.size());
+        List<KeyValue<Long, BufferedFrame>> batch = new ArrayList<>(size);
+        while (batch.size() < size) {
             batch.add(waiting.poll());
         }
         List<FaceImage> faces = new ArrayList<>(batch.size());
@@ -277,7 +239,9 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         try {
             long start = System.nanoTime();
             List<EmotionPrediction> predictions = batch.model().classify(batch.faces());
-            batch.result().complete(new Inference(predictions, System.nanoTime() - start, System.currentTimeMillis()));
+            long nanos = System.nanoTime() - start;
+            pace.batchDone(batch.faces().size(), nanos);
+            batch.result().complete(new Inference(predictions, nanos, System.currentTimeMillis()));
         } catch (RuntimeException | Error e) {
             // the frames stay buffered; the stream thread fails when it comes to forward this batch
             batch.result().completeExceptionally(e);
@@ -287,12 +251,10 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         slots.release();
         synchronized (lock) {
             lock.notifyAll();
-            // greedy: what arrived while this batch was in the model goes next, as a batch, unless another batch is
-            // still in the model and this one is tiny (the stream thread's checks send it after the linger); behind
-            // a backlog only a full one (the checks send a partial batch when the input runs dry)
-            boolean due = behindBacklog ? waiting.size() >= batchSize : !waiting.isEmpty() && (!lingering() || waiting.size() >= loadedBatch);
-            if (!closed && due && slots.tryAcquire(this)) {
-                submit();
+            int fullBatch = fullBatch();
+            if (!closed && batches.dueAfterBatch(waiting.size(), behindBacklog, slots.anyBusy(), fullBatch)
+                    && slots.tryAcquire(this)) {
+                submit(fullBatch);
             }
         }
     }
@@ -317,35 +279,21 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         }
     }
 
-    /**
-     * Live events become visible when their transaction commits: ask Streams to commit once they are out, at most
-     * once per {@code classifier.live.commit.ms} or a tenth of the frames' lateness, whichever is longer (the periodic
-     * checks ask for what that gap held back). Frames a second late wait at most 100 ms more for their commit, and
-     * a queue being worked off after a stall is not committed every 25 ms.
-     */
+    /** Live events become visible when their transaction commits (the periodic checks ask for what the gap held back). */
     private void requestCommitIfDue(long nowMs) {
-        // seconds behind, the frames are late already: commit.interval.ms batches their transactions
-        boolean live = latenessMs < commitBacklogLagMs;
-        long gap = Math.max(liveCommitGapMs, latenessMs / LATENESS_PER_COMMIT_GAP);
-        if (uncommittedEvents && live && nowMs - lastCommitRequestMs >= gap) {
+        if (commits.liveCommitDue(uncommittedEvents, latenessMs, nowMs - lastCommitRequestMs)) {
             requestCommit(nowMs);
         }
     }
 
-    /**
-     * A backlog's last events would wait for {@code commit.interval.ms} (up to a second) although nothing follows
-     * them: once the input is quiet and every buffered frame is out, ask for their commit now.
-     */
     private void commitDrainedBacklog(long nowMs) {
-        if (!uncommittedEvents || !behindBacklog || nowMs - lastArrivalMs < 2 * maxWait.toMillis()) {
-            return;
-        }
+        boolean framesLeft;
         synchronized (lock) {
-            if (!waiting.isEmpty() || !inFlight.isEmpty()) {
-                return;
-            }
+            framesLeft = !waiting.isEmpty() || !inFlight.isEmpty();
         }
-        requestCommit(nowMs);
+        if (commits.drainedBacklogCommitDue(uncommittedEvents, behindBacklog, nowMs - lastArrivalMs, framesLeft)) {
+            requestCommit(nowMs);
+        }
     }
 
     private void requestCommit(long nowMs) {

@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  * @param batchBacklogLag frames arriving later than this after their record timestamp mean the app is working off a
  *                       backlog, not keeping up with live input: partial batches are then held until full
  * @param batchLinger    while another batch is in the model, how long a partial batch may wait to grow
+ * @param latencyTarget  about the longest one batch should take in the model: batches are bounded to the faces the
+ *                       model classifies in this time (never below {@link BatchPolicy#MIN_BOUNDED_BATCH}); 0 for no
+ *                       bound but {@code batchSize}
  * @param liveCommitGap  live frames: the least time between the commits the classifier asks for as soon as a batch's
  *                       events are out
  * @param commitBacklogLag frames arriving later than this are a backlog being worked off: the classifier asks for no
@@ -29,8 +32,8 @@ import java.util.regex.Pattern;
  */
 public record TopologySettings(Pattern inputPattern, String emotionsTopic, String accuracyTopic, String rejectedTopic,
                                int batchSize, Duration batchMaxWait, Duration batchIdleGap, Duration batchBacklogLag,
-                               Duration batchLinger, Duration liveCommitGap, Duration commitBacklogLag,
-                               int batchesInFlight, int batchesWaiting,
+                               Duration batchLinger, Duration latencyTarget, Duration liveCommitGap,
+                               Duration commitBacklogLag, int batchesInFlight, int batchesWaiting,
                                int minFrameSize, int maxFrameSize) {
 
     public static final String DEFAULT_INPUT_PATTERN = "faces\\..*";
@@ -58,6 +61,12 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
      * An idle model still takes a frame at once (docs/ARCHITECTURE.md). 0 turns the wait off.
      */
     public static final Duration DEFAULT_BATCH_LINGER = Duration.ofMillis(10);
+    /**
+     * Where a batch of 32 takes ~45 ms alone and up to ~58 ms beside the broker at saturation (the AVX-512 build
+     * machines), 70 ms bounds nothing; where the model runs at half that speed it bounds batches to about 24 faces,
+     * which take about the same 70 ms (docs/ARCHITECTURE.md, "micro-batch-classifier"). 0 turns the bound off.
+     */
+    public static final Duration DEFAULT_LATENCY_TARGET = Duration.ofMillis(70);
     /**
      * Under exactly-once an event is visible only when its transaction commits. Live frames ask for a commit as soon
      * as their batch is out, at most this often (the latency the 25 ms commit interval gave before); behind a
@@ -100,6 +109,9 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
         if (batchLinger.isNegative()) {
             throw new IllegalArgumentException("batch linger must be >= 0, got " + batchLinger.toMillis() + " ms");
         }
+        if (latencyTarget.isNegative()) {
+            throw new IllegalArgumentException("latency target must be >= 0, got " + latencyTarget.toMillis() + " ms");
+        }
         if (liveCommitGap.isNegative()) {
             throw new IllegalArgumentException("live commit gap must be >= 0, got " + liveCommitGap.toMillis() + " ms");
         }
@@ -131,35 +143,54 @@ public record TopologySettings(Pattern inputPattern, String emotionsTopic, Strin
                             int batchSize, Duration batchMaxWait, Duration batchIdleGap, int batchesInFlight,
                             int minFrameSize, int maxFrameSize) {
         this(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait, batchIdleGap,
-                DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCH_LINGER, DEFAULT_LIVE_COMMIT_GAP, DEFAULT_COMMIT_BACKLOG_LAG, batchesInFlight, DEFAULT_BATCHES_WAITING, minFrameSize,
-                maxFrameSize);
+                DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCH_LINGER, DEFAULT_LATENCY_TARGET, DEFAULT_LIVE_COMMIT_GAP,
+                DEFAULT_COMMIT_BACKLOG_LAG, batchesInFlight, DEFAULT_BATCHES_WAITING, minFrameSize, maxFrameSize);
     }
 
     public static TopologySettings defaults() {
         return new TopologySettings(Pattern.compile(DEFAULT_INPUT_PATTERN), DEFAULT_EMOTIONS_TOPIC,
                 DEFAULT_ACCURACY_TOPIC, DEFAULT_REJECTED_TOPIC, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_MAX_WAIT,
-                DEFAULT_BATCH_IDLE_GAP, DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCH_LINGER, DEFAULT_LIVE_COMMIT_GAP, DEFAULT_COMMIT_BACKLOG_LAG, DEFAULT_BATCHES_IN_FLIGHT,
-                DEFAULT_BATCHES_WAITING,
+                DEFAULT_BATCH_IDLE_GAP, DEFAULT_BATCH_BACKLOG_LAG, DEFAULT_BATCH_LINGER, DEFAULT_LATENCY_TARGET,
+                DEFAULT_LIVE_COMMIT_GAP, DEFAULT_COMMIT_BACKLOG_LAG, DEFAULT_BATCHES_IN_FLIGHT, DEFAULT_BATCHES_WAITING,
                 DEFAULT_MIN_SIZE, DEFAULT_MAX_SIZE);
+    }
+
+    /**
+     * Behind a backlog, how long the input must be quiet to count as run dry: then a partial batch goes, and once
+     * every frame is out the backlog's last events are committed. Twice the max wait: the next poll of a backlog
+     * brings frames well within it.
+     */
+    public Duration backlogIdleGap() {
+        return batchMaxWait.multipliedBy(2);
     }
 
     public TopologySettings withBatch(int size, Duration maxWait) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, size, maxWait,
-                batchIdleGap, batchBacklogLag, batchLinger, liveCommitGap, commitBacklogLag, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, batchLinger, latencyTarget, liveCommitGap, commitBacklogLag,
+                batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
     }
 
     public TopologySettings withBatchesInFlight(int n) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
-                batchIdleGap, batchBacklogLag, batchLinger, liveCommitGap, commitBacklogLag, n, batchesWaiting, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, batchLinger, latencyTarget, liveCommitGap, commitBacklogLag, n,
+                batchesWaiting, minFrameSize, maxFrameSize);
     }
 
     public TopologySettings withBatchesWaiting(int n) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
-                batchIdleGap, batchBacklogLag, batchLinger, liveCommitGap, commitBacklogLag, batchesInFlight, n, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, batchLinger, latencyTarget, liveCommitGap, commitBacklogLag,
+                batchesInFlight, n, minFrameSize, maxFrameSize);
     }
 
     public TopologySettings withBatchLinger(Duration linger) {
         return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
-                batchIdleGap, batchBacklogLag, linger, liveCommitGap, commitBacklogLag, batchesInFlight, batchesWaiting, minFrameSize, maxFrameSize);
+                batchIdleGap, batchBacklogLag, linger, latencyTarget, liveCommitGap, commitBacklogLag, batchesInFlight,
+                batchesWaiting, minFrameSize, maxFrameSize);
+    }
+
+    public TopologySettings withLatencyTarget(Duration target) {
+        return new TopologySettings(inputPattern, emotionsTopic, accuracyTopic, rejectedTopic, batchSize, batchMaxWait,
+                batchIdleGap, batchBacklogLag, batchLinger, target, liveCommitGap, commitBacklogLag, batchesInFlight,
+                batchesWaiting, minFrameSize, maxFrameSize);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -47,6 +48,17 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("classifier.native.threads");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("classifier.batches.in.flight=0")))
                 .hasMessageContaining("batches in flight");
+    }
+
+    @Test
+    @DisplayName("classifier.latency.target.ms sets the latency target, 70 ms unless set; 0 turns it off, below 0 is refused")
+    void latencyTarget() {
+        assertThat(ConfigLoader.load(null, Map.of(), List.of()).settings().latencyTarget())
+                .isEqualTo(Duration.ofMillis(70));
+        assertThat(ConfigLoader.load(null, Map.of(), List.of("classifier.latency.target.ms=0")).settings()
+                .latencyTarget()).isZero();
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("classifier.latency.target.ms=-1")))
+                .hasMessageContaining("latency target");
     }
 
     @Test

@@ -72,7 +72,7 @@ class DashboardIT {
     Path dir;
 
     @Test
-    @DisplayName("shows faces, the accuracy /accuracy serves and a confusion matrix of all labeled frames; reconnects after a restart")
+    @DisplayName("shows faces, the accuracy /accuracy serves, a confusion matrix of all labeled frames and the replay's rate, also to a page opened after it; reconnects after a restart")
     void dashboardFollowsTheStream(EmbeddedEnvironment env) throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver)");
@@ -147,6 +147,12 @@ class DashboardIT {
             Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), shot,
                     StandardCopyOption.REPLACE_EXISTING);
             LOG.info("dashboard screenshot: {}", shot.toAbsolutePath());
+
+            // a page opened after the replay still charts its rate: the frames/s history comes from the app
+            browser.navigate().refresh();
+            wait.until(b -> b.findElement(By.id("spark")).getAttribute("data-max") != null);
+            assertThat(Integer.parseInt(browser.findElement(By.id("spark")).getAttribute("data-max")))
+                    .as("the chart's highest frames/s, about 50 while the replay ran").isGreaterThanOrEqualTo(20);
 
             // the app goes away and comes back on the same port: the page notices, then reconnects by itself
             app.close();

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,10 +17,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.emostream.app.metrics.AppMetrics;
 import dev.emostream.app.metrics.JvmMeters;
 import dev.emostream.app.metrics.ProcessMemory;
 import dev.emostream.app.topology.AccuracyCounts;
+import dev.emostream.model.face.FaceImage;
+import dev.emostream.schemas.Emotion;
+import dev.emostream.schemas.EmotionEvent;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -32,6 +39,7 @@ class HttpApiTest {
     private final AtomicReference<InputLag> lag = new AtomicReference<>(InputLag.UNKNOWN);
     private final AtomicReference<StreamThreads> threads = new AtomicReference<>(StreamThreads.UNKNOWN);
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AppMetrics appMetrics = new AppMetrics(meters);
     private final HttpClient client = HttpClient.newHttpClient();
     private HttpApi api;
 
@@ -69,6 +77,11 @@ class HttpApiTest {
             @Override
             public StreamThreads streamThreads() {
                 return threads.get();
+            }
+
+            @Override
+            public java.util.Map<String, AppMetrics.LatencyPercentiles> eventLatency() {
+                return appMetrics.recentEventLatency();
             }
         };
         api = new HttpApi("127.0.0.1", 0, status, meters::scrape).start();
@@ -171,7 +184,7 @@ class HttpApiTest {
     @Test
     @DisplayName("/metrics serves the app's meters as Prometheus text")
     void metrics() throws Exception {
-        new AppMetrics(meters).rejected("SIZE_MISMATCH");
+        appMetrics.rejected("SIZE_MISMATCH");
 
         HttpResponse<String> r = get("/metrics");
 
@@ -179,6 +192,32 @@ class HttpApiTest {
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
         assertThat(r.body()).contains("emostream_frames_rejected_total{reason=\"SIZE_MISMATCH\"} 1.0",
                 "emostream_batch_size", "emostream_inference_seconds");
+    }
+
+    @Test
+    @DisplayName("after events, /metrics has their latency histogram and /health their p50 and p99 over the last minute")
+    void eventLatency() throws Exception {
+        for (long ms = 10; ms <= 1_000; ms += 10) {
+            Instant classified = Instant.now();
+            appMetrics.frameClassified(EmotionEvent.newBuilder().setFrameId("f" + ms).setSourceId("cam-1")
+                    .setCaptureTime(classified.minusMillis(ms)).setClassifiedTime(classified)
+                    .setPredicted(Emotion.SAD).setConfidence(0.5f).setScores(List.of(0f, 0f, 0f, 0f, 0.5f, 0f, 0.5f))
+                    .setModelVersion("m1").setTrueLabel(null).build(), new FaceImage(48, 48, new byte[48 * 48]));
+        }
+
+        assertThat(get("/metrics").body()).contains(
+                "emostream_event_latency_seconds_bucket{model_version=\"m1\",le=\"0.1\"} 10",
+                "emostream_event_latency_seconds_bucket{model_version=\"m1\",le=\"1.0\"} 100");
+        JsonNode latency = new ObjectMapper().readTree(get("/health").body()).get("eventLatency");
+        assertThat(latency.get("windowSeconds").asLong()).isEqualTo(60);
+        assertThat(latency.get("byModelVersion").get("m1").get("p50Ms").asDouble()).isBetween(480.0, 530.0);
+        assertThat(latency.get("byModelVersion").get("m1").get("p99Ms").asDouble()).isBetween(960.0, 1_050.0);
+    }
+
+    @Test
+    @DisplayName("/health shows no latency for a model version without events in the last minute")
+    void eventLatencyNone() throws Exception {
+        assertThat(get("/health").body()).contains("\"byModelVersion\" : { }");
     }
 
     @Test

@@ -7,7 +7,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import dev.emostream.app.topology.AccuracyCounts;
 
 /** An app that is up: Kafka Streams RUNNING, model {@code m1}, these accuracy counts; lag and threads unknown. */
-record RunningStatus(List<AccuracyCounts> accuracy) implements AppStatus {
+public record RunningStatus(List<AccuracyCounts> accuracy) implements AppStatus {
 
     @Override
     public KafkaStreams.State state() {

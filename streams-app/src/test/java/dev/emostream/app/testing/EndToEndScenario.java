@@ -111,6 +111,13 @@ public final class EndToEndScenario {
             assertThat(eventRecords).allSatisfy(r -> assertThat(new String(r.key()))
                     .isEqualTo(eventReader.deserialize(r.topic(), r.value()).getSourceId()));
 
+            // every event's latency in the histogram of its model version; p50 and p99 of the last minute on /health
+            assertThat(get(app, "/metrics").body()).contains("emostream_event_latency_seconds_bucket{model_version=\"it-"
+                    + run + "\",le=\"+Inf\"} " + FACES);
+            JsonNode latency = new ObjectMapper().readTree(get(app, "/health").body()).get("eventLatency")
+                    .get("byModelVersion").get("it-" + run);
+            assertThat(latency.get("p50Ms").asDouble()).isPositive().isLessThanOrEqualTo(latency.get("p99Ms").asDouble());
+
             assertThat(deadRecords).hasSize(MALFORMED);
             Map<String, Integer> deadByReason = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : deadRecords) {
@@ -128,20 +135,21 @@ public final class EndToEndScenario {
             assertThat(overall.getCorrect()).isEqualTo(expected.get("correct").asLong());
             assertThat(overall.getConfusion()).containsExactlyElementsOf(flatten(expected.get("confusion")));
 
-            HttpResponse<String> accuracy = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + app.httpPort() + "/accuracy")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> accuracy = get(app, "/accuracy");
             assertThat(accuracy.statusCode()).isEqualTo(200);
             assertThat(accuracy.body()).contains("\"scope\" : \"source:cam-a\"", "\"scope\" : \"source:cam-b\"");
             assertThat(app.metrics().classifiedCount()).isEqualTo(FACES);
 
             // /health reads the lag from the consumers' own metrics: everything read, both input partitions at 0
-            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                    HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                            + app.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body())
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(app, "/health").body())
                     .contains("\"records\" : 0,", "\"maxPartition\" : 0,", "\"partitions\" : 2",
                             "\"alive\" : 1", "\"configured\" : 1", "\"failed\" : 0"));
         }
+    }
+
+    private static HttpResponse<String> get(EmotionStreamsApp app, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort()
+                + path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** One malformed record of five kinds in turn; counts what it made by the reason it should get. */

@@ -41,6 +41,9 @@ import dev.emostream.app.model.ServingModel;
 import dev.emostream.app.testing.Frames;
 import dev.emostream.app.testing.StandInClassifier;
 import dev.emostream.model.Emotion;
+import dev.emostream.model.face.FaceImage;
+import dev.emostream.model.inference.EmotionClassifier;
+import dev.emostream.model.inference.EmotionPrediction;
 import dev.emostream.schemas.AccuracySnapshot;
 import dev.emostream.schemas.EmotionEvent;
 import dev.emostream.schemas.FaceFrame;
@@ -552,6 +555,41 @@ class EmotionTopologyTest {
         assertThat(emotions.readValuesToList()).extracting(EmotionEvent::getFrameId)
                 .containsExactly("f1", "f2", "f3", "f4");
         assertThat(v1.batchSizes()).containsExactly(4);
+    }
+
+    @Test
+    @DisplayName("a model slower than the latency target allows gets smaller batches once its pace is measured")
+    void latencyTargetBoundsTheBatch() {
+        start(TopologySettings.defaults().withBatch(32, MAX_WAIT).withLatencyTarget(Duration.ofMillis(8)));
+        StandInClassifier standIn = new StandInClassifier("slow");
+        EmotionClassifier slow = new EmotionClassifier() {
+            @Override
+            public String modelVersion() {
+                return standIn.modelVersion();
+            }
+
+            @Override
+            public List<EmotionPrediction> classify(List<FaceImage> faces) {
+                try {
+                    Thread.sleep(faces.size()); // at least 1 ms a face: 8 ms is 8 faces or fewer
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return standIn.classify(faces);
+            }
+        };
+        models.swap(ServingModel.shared(slow, "test"));
+        for (int i = 1; i <= 64; i++) {
+            send(Frames.frame("f" + i, "cam-1", Emotion.SAD, null));
+        }
+        flushPartialBatch();
+
+        assertThat(emotions.readValuesToList()).extracting(EmotionEvent::getFrameId).hasSize(64)
+                .startsWith("f1", "f2").endsWith("f64");
+        List<Integer> sizes = standIn.batchSizes();
+        assertThat(sizes.get(0)).as("the first batch, the pace not yet known").isEqualTo(32);
+        assertThat(sizes.subList(1, sizes.size())).as("the batches after it").hasSizeGreaterThanOrEqualTo(4)
+                .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(8));
     }
 
     @Test

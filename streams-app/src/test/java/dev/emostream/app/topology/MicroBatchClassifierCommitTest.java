@@ -40,7 +40,7 @@ class MicroBatchClassifierCommitTest {
         TopologySettings settings = TopologySettings.defaults().withBatch(1, Duration.ofMillis(50));
         classifier = new MicroBatchClassifier("buffer", settings,
                 new ModelHolder(ServingModel.shared(new StandInClassifier("v1"), "test")), AppMetrics.inMemory(),
-                Runnable::run, new InferenceSlots(1));
+                Runnable::run, new InferenceSlots(1), new InferencePace());
         classifier.init(context);
     }
 
