@@ -96,6 +96,10 @@ public final class FaceDecoder implements AutoCloseable {
                     + height + " = " + (width * height));
         }
         byte[] pixels = new byte[face.width() * face.height()];
+        if (face.width() == width) { // whole rows: one copy
+            data.duplicate().position(data.position() + face.y() * width).get(pixels);
+            return new FaceImage(face.width(), face.height(), pixels);
+        }
         for (int row = 0; row < face.height(); row++) {
             data.duplicate().position(data.position() + (face.y() + row) * width + face.x())
                     .get(pixels, row * face.width(), face.width());
