@@ -45,11 +45,12 @@ public final class FaceDecoder implements AutoCloseable {
 
     public FaceDecoder(ImageLimits limits) {
         this.limits = limits;
-        jpeg.addIIOReadWarningListener((source, warning) -> jpegWarnings.add(warning));
-    }
-
-    public ImageLimits limits() {
-        return limits;
+        jpeg.addIIOReadWarningListener((source, warning) -> {
+            // a damaged scan can warn once per block: the first few say what is wrong, and the message stays short
+            if (jpegWarnings.size() < 3) {
+                jpegWarnings.add(warning);
+            }
+        });
     }
 
     /**

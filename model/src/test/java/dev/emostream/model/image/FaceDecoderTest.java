@@ -55,6 +55,11 @@ class FaceDecoderTest {
         return frame;
     }
 
+    /** The face alone as a gray PNG, or a gray JPEG at quality 0.9. */
+    static byte[] encoded(FaceImage face, ImageEncoding encoding) {
+        return FaceEncoder.encode(FaceEncoder.gray(face), encoding, 0.9f);
+    }
+
     private FaceImage decode(ImageEncoding encoding, byte[] data, int width, int height, FaceBox box) {
         return decoder.decode(encoding, ByteBuffer.wrap(data), width, height, box);
     }
@@ -70,7 +75,7 @@ class FaceDecoderTest {
     @DisplayName("a PNG face decodes to exactly the raw pixels (lossless)")
     void pngIsLossless() {
         FaceImage face = face(2);
-        byte[] png = FaceEncoder.encode(FaceEncoder.gray(face), ImageEncoding.PNG, 0);
+        byte[] png = encoded(face, ImageEncoding.PNG);
         assertThat(decode(ImageEncoding.PNG, png, 48, 48, null)).isEqualTo(face);
     }
 
@@ -78,7 +83,7 @@ class FaceDecoderTest {
     @DisplayName("a JPEG face at quality 0.9 decodes within a few levels of the raw pixels")
     void jpegIsClose() {
         FaceImage face = face(3);
-        byte[] jpeg = FaceEncoder.encode(FaceEncoder.gray(face), ImageEncoding.JPEG, 0.9f);
+        byte[] jpeg = encoded(face, ImageEncoding.JPEG);
         FaceImage decoded = decode(ImageEncoding.JPEG, jpeg, 48, 48, null);
         double meanError = 0;
         for (int i = 0; i < face.pixels().length; i++) {
@@ -112,7 +117,7 @@ class FaceDecoderTest {
     @DisplayName("a gray face in a color JPEG frame, on the 8-pixel block grid, decodes to the same pixels as the face's own JPEG")
     void colorJpegLumaIsItsY() {
         FaceImage face = face(5);
-        byte[] alone = FaceEncoder.encode(FaceEncoder.gray(face), ImageEncoding.JPEG, 0.9f);
+        byte[] alone = encoded(face, ImageEncoding.JPEG);
         byte[] framed = FaceEncoder.encode(colorFrame(face, 640, 480, 320, 200), ImageEncoding.JPEG, 0.9f);
         assertThat(decode(ImageEncoding.JPEG, framed, 640, 480, new FaceBox(320, 200, 48, 48)))
                 .isEqualTo(decode(ImageEncoding.JPEG, alone, 48, 48, null));
@@ -148,7 +153,7 @@ class FaceDecoderTest {
     @Test
     @DisplayName("a small file whose header declares 20000x20000 is refused from the header, before decoding")
     void bombRefusedFromHeader() {
-        byte[] png = withPngSize(FaceEncoder.encode(FaceEncoder.gray(face(6)), ImageEncoding.PNG, 0), 20000, 20000);
+        byte[] png = withPngSize(encoded(face(6), ImageEncoding.PNG), 20000, 20000);
         assertThatThrownBy(() -> decode(ImageEncoding.PNG, png, 48, 48, null))
                 .isInstanceOfSatisfying(ImageRejectedException.class, e -> {
                     assertThat(e.problem()).isEqualTo(Problem.IMAGE_TOO_LARGE);
@@ -164,8 +169,8 @@ class FaceDecoderTest {
     @DisplayName("each bad image is refused with its own problem and a message naming the values")
     void badImages() {
         FaceImage face = face(7);
-        byte[] png = FaceEncoder.encode(FaceEncoder.gray(face), ImageEncoding.PNG, 0);
-        byte[] jpeg = FaceEncoder.encode(FaceEncoder.gray(face), ImageEncoding.JPEG, 0.9f);
+        byte[] png = encoded(face, ImageEncoding.PNG);
+        byte[] jpeg = encoded(face, ImageEncoding.JPEG);
 
         FaceDecoder small = new FaceDecoder(new ImageLimits(1000, 4096, 1 << 24, 8, 1024));
         assertThatThrownBy(() -> small.decode(ImageEncoding.PNG, ByteBuffer.wrap(png), 48, 48, null))
@@ -203,7 +208,7 @@ class FaceDecoderTest {
     @DisplayName("after a refused file the same decoder reads the next one")
     void keepsDecodingAfterARefusal() {
         FaceImage face = face(8);
-        byte[] jpeg = FaceEncoder.encode(FaceEncoder.gray(face), ImageEncoding.JPEG, 0.9f);
+        byte[] jpeg = encoded(face, ImageEncoding.JPEG);
         FaceImage first = decode(ImageEncoding.JPEG, jpeg, 48, 48, null);
         assertThat(problem(() -> decode(ImageEncoding.JPEG, Arrays.copyOf(jpeg, 300), 48, 48, null)))
                 .isEqualTo(Problem.TRUNCATED_IMAGE);
