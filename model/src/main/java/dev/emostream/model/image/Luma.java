@@ -14,7 +14,7 @@ import java.awt.image.Raster;
  * fixed-point weights sum to 65536, so a gray pixel (r = g = b) keeps its value exactly. Alpha is ignored and no ICC
  * profile or gamma chunk is applied: the values are taken as stored, as FER2013's were.
  */
-final class Luma {
+public final class Luma {
 
     private static final int R = 19595;
     private static final int G = 38470;
@@ -23,7 +23,8 @@ final class Luma {
     private Luma() {
     }
 
-    static int of(int r, int g, int b) {
+    /** The luma of one 8-bit RGB pixel. */
+    public static int of(int r, int g, int b) {
         return (R * r + G * g + B * b + 32768) >> 16;
     }
 

@@ -8,12 +8,13 @@ import dev.emostream.model.face.FaceImage;
 import dev.emostream.model.image.FaceBox;
 import dev.emostream.model.image.FaceEncoder;
 import dev.emostream.model.image.ImageEncoding;
+import dev.emostream.model.image.Luma;
 import dev.emostream.schemas.FaceFrame;
 
 /**
  * How the replay tool (and the demo and benchmarks through it) sends a face, as a camera service would: raw gray
  * pixels, a PNG or a JPEG file; the 48x48 face alone, or with {@code faceBox} a 640x480 frame (a textured color scene
- * for PNG and JPEG, gray for RAW) with the face at a position that varies from frame to frame and a box that is
+ * for PNG and JPEG, its luma for RAW) with the face at a position that varies from frame to frame and a box that is
  * exactly the face's 48x48 area. The positions are multiples of 8, JPEG's block size, so a JPEG frame codes the face's
  * luma in the same blocks as the face's own JPEG does and decodes to the same pixels: the box path adds nothing to
  * what the encoding already changes.
@@ -24,7 +25,8 @@ public record FrameFormat(ImageEncoding encoding, boolean faceBox, float jpegQua
     public static final FrameFormat RAW = new FrameFormat(ImageEncoding.RAW, false, DEFAULT_JPEG_QUALITY);
     public static final int FRAME_WIDTH = 640;
     public static final int FRAME_HEIGHT = 480;
-    private static final BufferedImage BACKGROUND = background();
+    private static final BufferedImage COLOR_SCENE = scene();
+    private static final BufferedImage GRAY_SCENE = gray(COLOR_SCENE);
 
     public FrameFormat {
         if (!(jpegQuality > 0 && jpegQuality <= 1)) {
@@ -42,9 +44,9 @@ public record FrameFormat(ImageEncoding encoding, boolean faceBox, float jpegQua
         FaceBox box = new FaceBox(8 * (int) (index * 37 % ((FRAME_WIDTH - face.width()) / 8 + 1)),
                 8 * (int) (index * 23 % ((FRAME_HEIGHT - face.height()) / 8 + 1)), face.width(), face.height());
         boolean color = encoding != ImageEncoding.RAW;
-        BufferedImage frame = new BufferedImage(FRAME_WIDTH, FRAME_HEIGHT,
-                color ? BufferedImage.TYPE_3BYTE_BGR : BufferedImage.TYPE_BYTE_GRAY);
-        frame.createGraphics().drawImage(BACKGROUND, 0, 0, null);
+        BufferedImage scene = color ? COLOR_SCENE : GRAY_SCENE;
+        BufferedImage frame = new BufferedImage(FRAME_WIDTH, FRAME_HEIGHT, scene.getType());
+        frame.setData(scene.getRaster());
         // gray in a color frame: r = g = b, whose BT.601 luma is the pixel itself
         frame.getRaster().setRect(box.x(), box.y(), color ? FaceEncoder.gray(face).getRaster().createChild(0, 0,
                 face.width(), face.height(), 0, 0, new int[]{0, 0, 0}) : FaceEncoder.gray(face).getRaster());
@@ -73,7 +75,7 @@ public record FrameFormat(ImageEncoding encoding, boolean faceBox, float jpegQua
     }
 
     /** A fixed textured color scene, so frames cost what a camera's do to encode, send and decode. */
-    private static BufferedImage background() {
+    private static BufferedImage scene() {
         BufferedImage image = new BufferedImage(FRAME_WIDTH, FRAME_HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
         java.util.Random noise = new java.util.Random(29);
         for (int y = 0; y < FRAME_HEIGHT; y++) {
@@ -85,5 +87,17 @@ public record FrameFormat(ImageEncoding encoding, boolean faceBox, float jpegQua
             }
         }
         return image;
+    }
+
+    /** The scene's BT.601 luma, for raw frames. */
+    private static BufferedImage gray(BufferedImage color) {
+        BufferedImage gray = new BufferedImage(color.getWidth(), color.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < color.getHeight(); y++) {
+            for (int x = 0; x < color.getWidth(); x++) {
+                int rgb = color.getRGB(x, y);
+                gray.getRaster().setSample(x, y, 0, Luma.of(rgb >> 16 & 0xFF, rgb >> 8 & 0xFF, rgb & 0xFF));
+            }
+        }
+        return gray;
     }
 }
