@@ -21,7 +21,7 @@ import dev.emostream.schemas.FaceFrame;
  */
 public record FrameFormat(ImageEncoding encoding, boolean faceBox, float jpegQuality) {
 
-    public static final float DEFAULT_JPEG_QUALITY = 0.9f;
+    public static final float DEFAULT_JPEG_QUALITY = 0.95f;
     public static final FrameFormat RAW = new FrameFormat(ImageEncoding.RAW, false, DEFAULT_JPEG_QUALITY);
     public static final int FRAME_WIDTH = 640;
     public static final int FRAME_HEIGHT = 480;
