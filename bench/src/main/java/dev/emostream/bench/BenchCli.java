@@ -9,11 +9,12 @@ import picocli.CommandLine.Command;
  * other work are only comparable within one run, which is why the ratio is always measured in one process.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Serving benchmarks: raw inference, batch norm folded, per-frame overheads, end to end, ratio, growth, soak, scale-out, failover.",
+        description = "Serving benchmarks: raw inference, batch norm folded, per-frame overheads, end to end, ratio, image formats, growth, soak, scale-out, failover.",
         subcommands = {
                 RawCommand.class,
                 OverheadsCommand.class,
                 EndToEndCommand.class,
+                FormatsCommand.class,
                 AllCommand.class,
                 LoadChartCommand.class,
                 TinyModelCommand.class,

@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
                         + "classifier.batch.linger.ms, classifier.latency.target.ms, classifier.live.commit.ms, "
                         + "classifier.commit.backlog.ms, "
                         + "classifier.batches.in.flight, "
-                        + "classifier.batches.waiting, classifier.native.threads, frame.min.size, frame.max.size, model.path, "
+                        + "classifier.batches.waiting, classifier.native.threads, frame.min.size, frame.max.size, "
+                        + "image.max.bytes, image.max.size, image.max.pixels, model.path, "
                         + "model.watch.interval.ms, model.fold.batch.norm, http.host, http.port, stream.thread.max.replacements.",
         },
         exitCodeListHeading = "Exit codes:%n",

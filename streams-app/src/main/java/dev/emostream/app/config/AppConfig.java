@@ -12,8 +12,10 @@ import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
+import dev.emostream.app.topology.FaceFrameValidator;
 import dev.emostream.app.topology.TopologySettings;
 import dev.emostream.model.artifact.ModelLocator;
+import dev.emostream.model.image.ImageLimits;
 import dev.emostream.model.inference.NativeThreads;
 import dev.emostream.schemas.registry.SchemaRegistryClientConfig;
 
@@ -45,6 +47,9 @@ public final class AppConfig {
     public static final String NATIVE_THREADS = "classifier.native.threads";
     public static final String FRAME_MIN_SIZE = "frame.min.size";
     public static final String FRAME_MAX_SIZE = "frame.max.size";
+    public static final String IMAGE_MAX_BYTES = FaceFrameValidator.IMAGE_MAX_BYTES;
+    public static final String IMAGE_MAX_SIZE = FaceFrameValidator.IMAGE_MAX_SIZE;
+    public static final String IMAGE_MAX_PIXELS = FaceFrameValidator.IMAGE_MAX_PIXELS;
     public static final String MODEL_PATH = "model.path";
     public static final String MODEL_WATCH_INTERVAL_MS = "model.watch.interval.ms";
     /** Serve each model with its batch norms folded into the convolutions (exact up to float rounding, faster). */
@@ -58,14 +63,15 @@ public final class AppConfig {
     public static final Set<String> APP_KEYS = Set.of(INPUT_PATTERN, EMOTIONS_TOPIC, ACCURACY_TOPIC, REJECTED_TOPIC,
             BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCH_BACKLOG_MS, BATCH_LINGER_MS, LATENCY_TARGET_MS,
             LIVE_COMMIT_MS, COMMIT_BACKLOG_MS, BATCHES_IN_FLIGHT, BATCHES_WAITING, NATIVE_THREADS,
-            FRAME_MIN_SIZE, FRAME_MAX_SIZE, MODEL_PATH, MODEL_WATCH_INTERVAL_MS, MODEL_FOLD_BATCH_NORM, HTTP_HOST, HTTP_PORT,
-            MAX_THREAD_REPLACEMENTS);
+            FRAME_MIN_SIZE, FRAME_MAX_SIZE, IMAGE_MAX_BYTES, IMAGE_MAX_SIZE, IMAGE_MAX_PIXELS, MODEL_PATH,
+            MODEL_WATCH_INTERVAL_MS, MODEL_FOLD_BATCH_NORM, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS);
 
     private final Map<String, String> values;
 
     public AppConfig(Map<String, String> values) {
         this.values = Map.copyOf(values);
         settings(); // fail at load time, not when the topology is built
+        FaceFrameValidator.limits(settings(), values);
         nativeThreads();
         httpPort();
         modelWatchInterval();
@@ -108,6 +114,9 @@ public final class AppConfig {
         d.put(BATCHES_WAITING, String.valueOf(TopologySettings.DEFAULT_BATCHES_WAITING));
         d.put(FRAME_MIN_SIZE, String.valueOf(TopologySettings.DEFAULT_MIN_SIZE));
         d.put(FRAME_MAX_SIZE, String.valueOf(TopologySettings.DEFAULT_MAX_SIZE));
+        d.put(IMAGE_MAX_BYTES, String.valueOf(ImageLimits.DEFAULT_MAX_BYTES));
+        d.put(IMAGE_MAX_SIZE, String.valueOf(ImageLimits.DEFAULT_MAX_SIZE));
+        d.put(IMAGE_MAX_PIXELS, String.valueOf(ImageLimits.DEFAULT_MAX_PIXELS));
         d.put(MODEL_PATH, ModelLocator.defaultModelsFolder().toString());
         d.put(MODEL_WATCH_INTERVAL_MS, "5000");
         d.put(MODEL_FOLD_BATCH_NORM, "true");

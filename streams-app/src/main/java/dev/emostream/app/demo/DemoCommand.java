@@ -20,6 +20,8 @@ import dev.emostream.app.EmotionStreamsApp;
 import dev.emostream.app.config.AppConfig;
 import dev.emostream.app.replay.EventCollector;
 import dev.emostream.app.replay.FaceReplay;
+import dev.emostream.app.replay.FrameFormat;
+import dev.emostream.app.replay.FrameFormatOptions;
 import dev.emostream.app.replay.FrameSink;
 import dev.emostream.app.replay.KafkaFrameSink;
 import dev.emostream.app.replay.KafkaOptions;
@@ -37,6 +39,7 @@ import dev.emostream.model.csv.Fer2013Files;
 import dev.emostream.schemas.FaceFrame;
 import dev.emostream.schemas.registry.SchemaRegistryClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -80,6 +83,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Replay only the first N faces.")
     Long limit;
 
+    @Mixin
+    FrameFormatOptions frames = new FrameFormatOptions();
+
     @Option(names = "--exit", negatable = true,
             description = "Shut down after the summary (--exit), or keep the broker, registry, app and its dashboard "
                     + "running until Ctrl-C so the page stays up and other clients can join (--no-exit). Default: "
@@ -120,6 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
             return EXIT_NO_MODEL;
         }
         long rows = Math.min(countRows(csv), limit == null ? Long.MAX_VALUE : limit);
+        FrameFormat format = frames.format();
 
         DemoLogging.quietInfrastructure();
         DemoEnvironment env = new DemoEnvironment();
@@ -145,11 +152,11 @@ public final class DemoCommand implements Callable<Integer> {
             }
             stdout.flush();
             env.awaitRunning(Duration.ofSeconds(120));
-            err.printf(Locale.ROOT, "ready in %.1f s; replaying %d faces from %s%n",
-                    (System.nanoTime() - started) / 1e9, rows, csv);
+            err.printf(Locale.ROOT, "ready in %.1f s; replaying %d faces from %s as %s%n",
+                    (System.nanoTime() - started) / 1e9, rows, csv, format.describe());
             err.flush();
 
-            Result result = replayAndScore(env, config, csv, topic, rows, err);
+            Result result = replayAndScore(env, config, csv, topic, rows, format, err);
             if (result == null) {
                 return 1;
             }
@@ -207,7 +214,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Replays on one thread while this one follows the events, with one progress line for both. */
     private Result replayAndScore(DemoEnvironment env, AppConfig config, Path csv, String topic, long rows,
-                                  PrintWriter err) throws Exception {
+                                  FrameFormat format, PrintWriter err) throws Exception {
         Properties consumer = KafkaOptions.consumer(config);
         SchemaRegistryClient registry = KafkaOptions.registry(config);
         List<String> order = Collections.synchronizedList(new ArrayList<>());
@@ -217,7 +224,7 @@ public final class DemoCommand implements Callable<Integer> {
             try (Fer2013CsvReader reader = Fer2013CsvReader.open(csv);
                  FrameSink sink = new RecordingSink(new KafkaFrameSink(topic, KafkaOptions.producer(config), registry),
                          order)) {
-                return new FaceReplay(sink, RateLimiter.unlimited(), SOURCE, rows, Clock.systemUTC())
+                return new FaceReplay(sink, RateLimiter.unlimited(), SOURCE, rows, Clock.systemUTC(), format)
                         .replay(reader, new FaceReplay.Listener() {
                             @Override
                             public void sent(long frames) {

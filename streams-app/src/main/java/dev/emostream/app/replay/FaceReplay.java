@@ -1,6 +1,5 @@
 package dev.emostream.app.replay;
 
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -54,11 +53,18 @@ public final class FaceReplay {
     private final String sourceId;
     private final long limit;
     private final Clock clock;
+    private final FrameFormat format;
 
     /**
      * @param limit the most frames to send; {@code Long.MAX_VALUE} for the whole file
      */
     public FaceReplay(FrameSink sink, RateLimiter limiter, String sourceId, long limit, Clock clock) {
+        this(sink, limiter, sourceId, limit, clock, FrameFormat.RAW);
+    }
+
+    /** @param format how each face is sent (raw, PNG, JPEG; alone or in a frame with a box) */
+    public FaceReplay(FrameSink sink, RateLimiter limiter, String sourceId, long limit, Clock clock,
+                      FrameFormat format) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, got " + limit);
         }
@@ -67,6 +73,7 @@ public final class FaceReplay {
         this.sourceId = sourceId;
         this.limit = limit;
         this.clock = clock;
+        this.format = format;
     }
 
     public Result replay(Fer2013CsvReader reader, Listener listener) throws InterruptedException {
@@ -87,7 +94,7 @@ public final class FaceReplay {
                 break;
             }
             limiter.acquire();
-            FaceFrame frame = frame(row.get(), sourceId, clock);
+            FaceFrame frame = frame(row.get(), sourceId, clock, format, sent);
             sink.send(frame);
             sent++;
             if (frame.getTrueLabel() != null) {
@@ -99,16 +106,19 @@ public final class FaceReplay {
         return new Result(sourceId, sent, labeled, malformed, Duration.ofNanos(System.nanoTime() - started));
     }
 
+    /** The row as a raw 48x48 frame. */
     public static FaceFrame frame(Fer2013Row row, String sourceId, Clock clock) {
-        return FaceFrame.newBuilder()
+        return frame(row, sourceId, clock, FrameFormat.RAW, 0);
+    }
+
+    /** The row as a frame in {@code format}; {@code index} varies the face's place in a frame with a box. */
+    public static FaceFrame frame(Fer2013Row row, String sourceId, Clock clock, FrameFormat format, long index) {
+        FaceFrame.Builder frame = FaceFrame.newBuilder()
                 .setFrameId(row.id())
                 .setSourceId(sourceId)
                 .setCaptureTime(clock.instant())
-                .setWidth(row.face().width())
-                .setHeight(row.face().height())
-                .setPixels(ByteBuffer.wrap(row.face().pixels()))
                 // both enums follow the Kaggle order 0..6
-                .setTrueLabel(row.label() == null ? null : Emotion.values()[row.label().code()])
-                .build();
+                .setTrueLabel(row.label() == null ? null : Emotion.values()[row.label().code()]);
+        return format.encode(row.face(), index).writeTo(frame).build();
     }
 }

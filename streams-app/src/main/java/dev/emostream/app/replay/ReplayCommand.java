@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
                 "Key and source id: --source (default replay-<random>, one per run, which `submission` uses to find "
                         + "this run). Frame id: the CSV's id, else the row number. The true label when the CSV has "
                         + "one. Malformed rows are reported with their line number and skipped.",
+                "Each face goes as raw gray pixels, a PNG or a JPEG (--encoding), alone or in a 640x480 frame with "
+                        + "its face box (--face-box).",
                 "Idempotent producer with acks=all. Connection settings as for `run`.",
         },
         exitCodeListHeading = "Exit codes:%n",
@@ -73,6 +75,9 @@ public final class ReplayCommand implements Callable<Integer> {
     Long limit;
 
     @Mixin
+    FrameFormatOptions frames = new FrameFormatOptions();
+
+    @Mixin
     KafkaOptions kafka;
 
     @Override
@@ -88,6 +93,7 @@ public final class ReplayCommand implements Callable<Integer> {
             err.println("warning: topic " + topic + " does not match the app's input pattern "
                     + config.settings().inputPattern() + ": the app will not read it");
         }
+        FrameFormat format = frames.format();
         String sourceId = source != null ? source : newSourceId();
         long rows = CsvRows.count(data);
         long max = limit == null ? Long.MAX_VALUE : limit;
@@ -99,11 +105,12 @@ public final class ReplayCommand implements Callable<Integer> {
         try (Fer2013CsvReader reader = Fer2013CsvReader.open(data);
              KafkaFrameSink sink = new KafkaFrameSink(topic, KafkaOptions.producer(config), KafkaOptions.registry(config),
                      config.registryProperties())) {
-            out.printf(Locale.ROOT, "replaying %s (%s) to %s as source %s, %s%n", data, describe(reader), topic, sourceId,
-                    limiter.isLimited() ? String.format(Locale.ROOT, "%.1f frames/s", limiter.permitsPerSecond())
+            out.printf(Locale.ROOT, "replaying %s (%s) to %s as source %s, %s, %s%n", data, describe(reader), topic,
+                    sourceId, format.describe(), limiter.isLimited()
+                            ? String.format(Locale.ROOT, "%.1f frames/s", limiter.permitsPerSecond())
                             : "as fast as possible");
             out.flush();
-            result = new FaceReplay(sink, limiter, sourceId, max, Clock.systemUTC()).replay(reader, new FaceReplay.Listener() {
+            result = new FaceReplay(sink, limiter, sourceId, max, Clock.systemUTC(), format).replay(reader, new FaceReplay.Listener() {
                 @Override
                 public void sent(long frames) {
                     bar.update(frames, null);

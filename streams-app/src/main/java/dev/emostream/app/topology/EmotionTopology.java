@@ -23,6 +23,7 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.emostream.app.metrics.AppMetrics;
 import dev.emostream.app.model.ModelHolder;
+import dev.emostream.model.image.ImageLimits;
 import dev.emostream.schemas.AccuracySnapshot;
 import dev.emostream.schemas.EmotionEvent;
 import dev.emostream.schemas.registry.SchemaRegistryClient;
@@ -71,18 +72,19 @@ public final class EmotionTopology {
      * @param serdeConfig the app's properties: every Avro serde the topology makes is configured with them, so
      *                    Confluent's serde keys ({@code auto.register.schemas}, {@code value.subject.name.strategy},
      *                    {@code use.latest.version}, ...) apply to the app as to any serde; {@code registry} is used
-     *                    as given
+     *                    as given. The image limits ({@code image.max.*}) are read from them too
      */
     public static Topology build(TopologySettings settings, ModelHolder models, SchemaRegistryClient registry,
                                  Map<String, ?> serdeConfig, AppMetrics metrics, Executor inference) {
         Serde<EmotionEvent> eventSerde = valueSerde(EmotionEvent.class, registry, serdeConfig);
         Serde<AccuracySnapshot> snapshotSerde = valueSerde(AccuracySnapshot.class, registry, serdeConfig);
-        FaceFrameValidator validator = new FaceFrameValidator(settings.minFrameSize(), settings.maxFrameSize());
+        ImageLimits imageLimits = FaceFrameValidator.limits(settings, serdeConfig);
 
         StreamsBuilder builder = new StreamsBuilder();
         KStream<byte[], Intake> intake = builder
                 .stream(settings.inputPattern(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("faces"))
-                .process(() -> new FrameIntake(registry, serdeConfig, validator, metrics), Named.as("decode-and-validate"));
+                .process(() -> new FrameIntake(registry, serdeConfig, new FaceFrameValidator(imageLimits), metrics),
+                        Named.as("decode-and-validate"));
 
         Map<String, KStream<byte[], Intake>> branches = intake.split(Named.as("intake-"))
                 .branch((key, value) -> value instanceof Intake.Rejected, Branched.as("rejected"))

@@ -1,26 +1,66 @@
 package dev.emostream.app.topology;
 
-import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.Optional;
 
+import org.apache.kafka.common.config.ConfigException;
+
 import dev.emostream.model.Emotion;
+import dev.emostream.model.face.FaceImage;
+import dev.emostream.model.image.FaceBox;
+import dev.emostream.model.image.FaceDecoder;
+import dev.emostream.model.image.ImageEncoding;
+import dev.emostream.model.image.ImageLimits;
+import dev.emostream.model.image.ImageRejectedException;
 import dev.emostream.schemas.FaceFrame;
 
 /**
- * Checks what the Avro schema cannot: non-empty ids, sizes within bounds, one byte per pixel, a label among the
- * seven classes. A frame that passes can be classified without further checks.
+ * Checks what the Avro schema cannot (non-empty ids, a label among the seven classes) and turns the frame's image
+ * into its face with the model's {@link FaceDecoder}: raw, PNG or JPEG, the box cropped, color to luma, each size and
+ * limit checked before anything is decoded. A frame that passes can be classified without further checks.
+ *
+ * <p>Holds a decoder, whose readers keep state: one validator per stream task (the intake's processor), closed with it.
  */
-public final class FaceFrameValidator {
+public final class FaceFrameValidator implements AutoCloseable {
 
-    private final int minSize;
-    private final int maxSize;
+    public static final String IMAGE_MAX_BYTES = "image.max.bytes";
+    public static final String IMAGE_MAX_SIZE = "image.max.size";
+    public static final String IMAGE_MAX_PIXELS = "image.max.pixels";
 
-    public FaceFrameValidator(int minSize, int maxSize) {
-        this.minSize = minSize;
-        this.maxSize = maxSize;
+    private final FaceDecoder decoder;
+
+    public FaceFrameValidator(ImageLimits limits) {
+        this.decoder = new FaceDecoder(limits);
     }
 
-    /** The frame as a {@link ValidFrame}, or the reason it is not one. */
+    /**
+     * The limits the app's properties set ({@link #IMAGE_MAX_BYTES}, {@link #IMAGE_MAX_SIZE}, {@link #IMAGE_MAX_PIXELS},
+     * each with its default when absent) with the settings' face bounds ({@code frame.min.size}, {@code frame.max.size}).
+     */
+    public static ImageLimits limits(TopologySettings settings, Map<String, ?> properties) {
+        int bytes = (int) number(properties, IMAGE_MAX_BYTES, ImageLimits.DEFAULT_MAX_BYTES, Integer.MAX_VALUE);
+        int size = (int) number(properties, IMAGE_MAX_SIZE, ImageLimits.DEFAULT_MAX_SIZE, Integer.MAX_VALUE);
+        long pixels = number(properties, IMAGE_MAX_PIXELS, ImageLimits.DEFAULT_MAX_PIXELS, Integer.MAX_VALUE);
+        return new ImageLimits(bytes, size, pixels, settings.minFrameSize(), settings.maxFrameSize());
+    }
+
+    private static long number(Map<String, ?> properties, String key, long fallback, long max) {
+        Object v = properties.get(key);
+        if (v == null || v.toString().isBlank()) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v.toString().trim());
+            if (n < 1 || n > max) {
+                throw new ConfigException(key, v, "must be 1.." + max);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, "not an integer");
+        }
+    }
+
+    /** The frame as a {@link ValidFrame} (its face), or the reason it is not one. */
     public Result validate(FaceFrame frame, String topic) {
         String where = "frame " + frame.getFrameId() + " from " + topic;
         if (frame.getFrameId() == null || frame.getFrameId().isBlank()) {
@@ -29,18 +69,6 @@ public final class FaceFrameValidator {
         }
         if (frame.getSourceId() == null || frame.getSourceId().isBlank()) {
             return Result.rejected(RejectReason.MISSING_FIELD, where + ": empty sourceId");
-        }
-        int w = frame.getWidth();
-        int h = frame.getHeight();
-        if (w < minSize || w > maxSize || h < minSize || h > maxSize) {
-            return Result.rejected(RejectReason.SIZE_OUT_OF_BOUNDS, where + ": " + w + "x" + h
-                    + " is outside the accepted " + minSize + ".." + maxSize + " pixels a side");
-        }
-        ByteBuffer pixels = frame.getPixels();
-        int actual = pixels == null ? 0 : pixels.remaining();
-        if (actual != w * h) {
-            return Result.rejected(RejectReason.SIZE_MISMATCH, where + ": " + actual + " pixels, expected " + w + "x"
-                    + h + " = " + (w * h));
         }
         Emotion label = null;
         if (frame.getTrueLabel() != null) {
@@ -52,10 +80,29 @@ public final class FaceFrameValidator {
             }
             label = Emotion.fromCode(code);
         }
-        byte[] bytes = new byte[actual];
-        pixels.duplicate().get(bytes);
+        FaceImage face;
+        try {
+            face = decoder.decode(encoding(frame), frame.getPixels(), frame.getWidth(), frame.getHeight(), box(frame));
+        } catch (ImageRejectedException e) {
+            return Result.rejected(RejectReason.of(e.problem()), where + ": " + e.getMessage());
+        }
         return Result.valid(new ValidFrame(frame.getFrameId(), frame.getSourceId(),
-                frame.getCaptureTime().toEpochMilli(), w, h, bytes, label));
+                frame.getCaptureTime().toEpochMilli(), face.width(), face.height(), face.pixels(), label));
+    }
+
+    /** Both enums list the same symbols; a record written before the field existed reads as RAW (its default). */
+    private static ImageEncoding encoding(FaceFrame frame) {
+        return ImageEncoding.valueOf(frame.getEncoding().name());
+    }
+
+    private static FaceBox box(FaceFrame frame) {
+        var b = frame.getFaceBox();
+        return b == null ? null : new FaceBox(b.getX(), b.getY(), b.getWidth(), b.getHeight());
+    }
+
+    @Override
+    public void close() {
+        decoder.close();
     }
 
     /** Exactly one of {@code frame} and {@code rejection} is set. */

@@ -14,7 +14,7 @@ import dev.emostream.schemas.serde.AvroDeserializer;
 import dev.emostream.schemas.serde.FaceSerdeException;
 
 /**
- * Decodes and validates raw input records. The source reads bytes, not FaceFrames, so that a record that
+ * Decodes and validates raw input records, and turns each frame's image into its face ({@link FaceFrameValidator}). The source reads bytes, not FaceFrames, so that a record that
  * cannot be decoded reaches the dead-letter topic with its original bytes and headers, inside the same
  * transaction as everything else.
  *
@@ -75,6 +75,11 @@ final class FrameIntake implements Processor<byte[], byte[], byte[], Intake> {
         } else {
             context.forward(record.withValue((Intake) new Intake.Valid(result.frame())));
         }
+    }
+
+    @Override
+    public void close() {
+        validator.close();
     }
 
     private void reject(Record<byte[], byte[]> record, RecordMetadata where, Rejection rejection) {

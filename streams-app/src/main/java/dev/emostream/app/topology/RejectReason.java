@@ -1,5 +1,6 @@
 package dev.emostream.app.topology;
 
+import dev.emostream.model.image.ImageRejectedException;
 import dev.emostream.schemas.serde.FaceSerdeException;
 
 /**
@@ -24,12 +25,24 @@ public enum RejectReason {
     UNDECODABLE,
     /** A required field is present but empty (frame id, source id). */
     MISSING_FIELD,
-    /** width * height differs from the number of pixel bytes. */
+    /** RAW: width * height differs from the number of pixel bytes; PNG, JPEG: the file's size is not the record's. */
     SIZE_MISMATCH,
-    /** width or height outside the configured bounds. */
+    /** The face (its box, or the whole image) is outside {@code frame.min.size..frame.max.size} a side. */
     SIZE_OUT_OF_BOUNDS,
     /** A true label that is not one of the seven classes. */
-    LABEL_OUT_OF_RANGE;
+    LABEL_OUT_OF_RANGE,
+    /** More image bytes than {@code image.max.bytes}. */
+    IMAGE_BYTES_TOO_LARGE,
+    /** The record's or the file header's size above {@code image.max.size} or {@code image.max.pixels}: a bomb. */
+    IMAGE_TOO_LARGE,
+    /** Not a file of the declared encoding, or a variant the decoder does not read (CMYK, lossless JPEG). */
+    UNSUPPORTED_IMAGE,
+    /** The face box has no pixels or leaves the image. */
+    FACE_BOX_OUTSIDE_IMAGE,
+    /** The file ends before the face's pixels do. */
+    TRUNCATED_IMAGE,
+    /** The file is damaged in another way (the decoder's words are in the message). */
+    CORRUPT_IMAGE;
 
     /** The reject reason for a serde failure that is bad data (never for a transient or configuration one). */
     public static RejectReason of(FaceSerdeException.Reason reason) {
@@ -42,6 +55,20 @@ public enum RejectReason {
             case MALFORMED_AVRO -> MALFORMED_AVRO;
             case SCHEMA_MISMATCH -> SCHEMA_MISMATCH;
             default -> UNDECODABLE;
+        };
+    }
+
+    /** The reject reason for an image the decoder refused: the same name. */
+    public static RejectReason of(ImageRejectedException.Problem problem) {
+        return switch (problem) {
+            case IMAGE_BYTES_TOO_LARGE -> IMAGE_BYTES_TOO_LARGE;
+            case IMAGE_TOO_LARGE -> IMAGE_TOO_LARGE;
+            case UNSUPPORTED_IMAGE -> UNSUPPORTED_IMAGE;
+            case FACE_BOX_OUTSIDE_IMAGE -> FACE_BOX_OUTSIDE_IMAGE;
+            case TRUNCATED_IMAGE -> TRUNCATED_IMAGE;
+            case CORRUPT_IMAGE -> CORRUPT_IMAGE;
+            case SIZE_MISMATCH -> SIZE_MISMATCH;
+            case SIZE_OUT_OF_BOUNDS -> SIZE_OUT_OF_BOUNDS;
         };
     }
 }

@@ -256,9 +256,11 @@ class EmotionTopologyTest {
     void labelOutOfRange() {
         byte[] bytes = frameSerializer.serialize(INPUT, Frames.frame("f1", "cam-1", Emotion.SAD,
                 dev.emostream.schemas.Emotion.NEUTRAL));
-        // the label is the last field: union branch 1, then the enum index as a zig-zag varint (6 -> 12)
-        assertThat(bytes[bytes.length - 1]).isEqualTo((byte) 12);
-        bytes[bytes.length - 1] = 18; // index 9
+        // the label: union branch 1, then the enum index as a zig-zag varint (6 -> 12); then the encoding (RAW: 0)
+        // and no face box (union branch 0)
+        int label = bytes.length - 3;
+        assertThat(bytes[label]).isEqualTo((byte) 12);
+        bytes[label] = 18; // index 9
         input.pipeInput(KEY, bytes);
 
         TestRecord<byte[], byte[]> dead = onlyReject();

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import dev.emostream.app.metrics.AppMetrics;
+import dev.emostream.app.testing.FaceFrameV1;
+import dev.emostream.model.image.ImageLimits;
 import dev.emostream.schemas.EmotionEvent;
 import dev.emostream.schemas.FaceFrame;
 import dev.emostream.schemas.registry.InMemorySchemaRegistryClient;
@@ -27,10 +29,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * dead letter carrying the original bytes and a reason. No exception may escape {@code process}: one would fail the
  * task and, since the record is read again, stop the partition for good.
  *
- * <p>The registry stand-in holds the reader's FaceFrame (id 1), an EmotionEvent (id 2: a different record on the
- * topic) and an evolved FaceFrame (id 3) with nested arrays, maps, unions and a recursive record, so mutations reach
- * the payload guard's every branch. The corpus ({@code FrameIntakeFuzzTestInputs/anyValueIsOneFrameOrOneDeadLetter/})
- * holds valid frames for ids 1 and 3 and one seed per dead-letter reason.
+ * <p>The registry stand-in holds FaceFrame's first schema (id 1: raw gray only), an EmotionEvent (id 2: a different
+ * record on the topic), an evolved FaceFrame (id 3) with nested arrays, maps, unions and a recursive record, so
+ * mutations reach the payload guard's every branch, and today's FaceFrame (id 4: PNG, JPEG, face boxes), so they
+ * reach the image decoder. The corpus ({@code FrameIntakeFuzzTestInputs/anyValueIsOneFrameOrOneDeadLetter/}) holds
+ * valid frames for ids 1, 3 and 4 and one seed per dead-letter reason.
  */
 class FrameIntakeFuzzTest {
 
@@ -59,11 +62,13 @@ class FrameIntakeFuzzTest {
     @BeforeAll
     static void intake() {
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
-        assertThat(registry.register(TOPIC + "-value", FaceFrame.getClassSchema())).isEqualTo(1);
+        assertThat(registry.register(TOPIC + "-value", FaceFrameV1.SCHEMA)).isEqualTo(1);
         assertThat(registry.register("emotions-value", EmotionEvent.getClassSchema())).isEqualTo(2);
         assertThat(registry.register("faces.evolved-value", EVOLVED)).isEqualTo(3);
-        intake = new FrameIntake(registry, java.util.Map.of(), new FaceFrameValidator(TopologySettings.DEFAULT_MIN_SIZE,
-                TopologySettings.DEFAULT_MAX_SIZE), new AppMetrics(new SimpleMeterRegistry()));
+        assertThat(registry.register(TOPIC + "-value", FaceFrame.getClassSchema())).isEqualTo(4);
+        intake = new FrameIntake(registry, java.util.Map.of(), new FaceFrameValidator(ImageLimits.defaults(
+                TopologySettings.DEFAULT_MIN_SIZE, TopologySettings.DEFAULT_MAX_SIZE)),
+                new AppMetrics(new SimpleMeterRegistry()));
         context = new MockProcessorContext<>();
         context.setRecordMetadata(TOPIC, 0, 42);
         context.setCurrentSystemTimeMs(2_000L);
