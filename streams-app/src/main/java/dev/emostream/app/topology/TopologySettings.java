@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  *                       many inference threads, shared by all its tasks
  * @param batchesWaiting how many full batches of frames a task may buffer while every inference thread is busy
  *                       before its stream thread waits for the model to take one (back-pressure)
- * @param minFrameSize   smallest accepted width and height
- * @param maxFrameSize   largest accepted width and height
+ * @param minFrameSize   smallest accepted face: width and height of the box, or of the whole image without one
+ * @param maxFrameSize   largest accepted face (encoded images have their own limits: image.max.*)
  */
 public record TopologySettings(Pattern inputPattern, String emotionsTopic, String accuracyTopic, String rejectedTopic,
                                int batchSize, Duration batchMaxWait, Duration batchIdleGap, Duration batchBacklogLag,
