@@ -60,17 +60,19 @@ public final class FaceDecoder implements AutoCloseable {
      * @throws ImageRejectedException naming the problem and the offending values
      */
     public FaceImage decode(ImageEncoding encoding, ByteBuffer data, int width, int height, FaceBox box) {
-        checkSize(encoding + " " + width + "x" + height, width, height);
         FaceBox face = box != null ? box : new FaceBox(0, 0, width, height);
+        boolean rawFace = encoding == ImageEncoding.RAW && box == null;
+        if (rawFace) {
+            // a frame as producers sent them before encodings and boxes: its reasons stay what they were
+            checkFace(face, false);
+        }
+        checkSize(encoding + " " + width + "x" + height, width, height);
         if (box != null && !box.fitsIn(width, height)) {
             throw new ImageRejectedException(Problem.FACE_BOX_OUTSIDE_IMAGE, box + " leaves the " + width + "x"
                     + height + " image");
         }
-        if (face.width() < limits.minFace() || face.width() > limits.maxFace() || face.height() < limits.minFace()
-                || face.height() > limits.maxFace()) {
-            throw new ImageRejectedException(Problem.SIZE_OUT_OF_BOUNDS, (box != null ? "face box " : "")
-                    + face.width() + "x" + face.height() + " is outside the accepted " + limits.minFace() + ".."
-                    + limits.maxFace() + " pixels a side");
+        if (!rawFace) {
+            checkFace(face, box != null);
         }
         int length = data == null ? 0 : data.remaining();
         if (length > limits.maxBytes()) {
@@ -82,6 +84,15 @@ public final class FaceDecoder implements AutoCloseable {
             case PNG -> file(png, PNG_SIGNATURE, encoding, data, width, height, face);
             case JPEG -> file(jpeg, JPEG_SIGNATURE, encoding, data, width, height, face);
         };
+    }
+
+    private void checkFace(FaceBox face, boolean boxed) {
+        if (face.width() < limits.minFace() || face.width() > limits.maxFace() || face.height() < limits.minFace()
+                || face.height() > limits.maxFace()) {
+            throw new ImageRejectedException(Problem.SIZE_OUT_OF_BOUNDS, (boxed ? "face box " : "")
+                    + face.width() + "x" + face.height() + " is outside the accepted " + limits.minFace() + ".."
+                    + limits.maxFace() + " pixels a side");
+        }
     }
 
     private void checkSize(String what, int width, int height) {

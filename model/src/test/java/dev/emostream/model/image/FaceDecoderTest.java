@@ -166,6 +166,15 @@ class FaceDecoderTest {
     }
 
     @Test
+    @DisplayName("a raw frame without a box keeps the reasons it always had: huge dimensions are SIZE_OUT_OF_BOUNDS")
+    void rawFrameReasonsStable() {
+        assertThat(problem(() -> decode(ImageEncoding.RAW, new byte[2304], 100_000, 100_000, null)))
+                .isEqualTo(Problem.SIZE_OUT_OF_BOUNDS);
+        assertThat(problem(() -> decode(ImageEncoding.RAW, new byte[2303], 48, 48, null)))
+                .isEqualTo(Problem.SIZE_MISMATCH);
+    }
+
+    @Test
     @DisplayName("each bad image is refused with its own problem and a message naming the values")
     void badImages() {
         FaceImage face = face(7);
