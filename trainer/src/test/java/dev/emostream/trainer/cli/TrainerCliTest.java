@@ -33,10 +33,14 @@ class TrainerCliTest {
     }
 
     private Path model() throws Exception {
-        Path file = dir.resolve("tiny" + ModelArtifact.FILE_SUFFIX);
+        return model("tiny-1", 40);
+    }
+
+    private Path model(String version, int crop) throws Exception {
+        Path file = dir.resolve(version + ModelArtifact.FILE_SUFFIX);
         ResNetSpec spec = new ResNetSpec(8, 3, 2, false, new int[]{8}, new int[]{1}, 0);
-        ModelArtifact.write(file, ResNetFactory.build(spec, 40, new Adam(1e-3), 0, null, WorkspaceMode.ENABLED, 1),
-                new ModelMetadata(ModelMetadata.FORMAT_VERSION, "tiny-1", spec.describe(), PreprocessingRecipe.fer2013(40),
+        ModelArtifact.write(file, ResNetFactory.build(spec, crop, new Adam(1e-3), 0, null, WorkspaceMode.ENABLED, 1),
+                new ModelMetadata(ModelMetadata.FORMAT_VERSION, version, spec.describe(), PreprocessingRecipe.fer2013(crop),
                         Emotion.names(), "sha", null, Map.of(), "2026-11-28T00:00:00Z", null));
         return file;
     }
@@ -65,6 +69,20 @@ class TrainerCliTest {
         assertThat(json.get("accuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(json.get("perClass").size()).isEqualTo(7);
         assertThat(json.get("confusion").size()).isEqualTo(7);
+    }
+
+    @Test
+    @DisplayName("evaluate averages several models, each with its own crop, and --val-from-train scores only the slice")
+    void evaluateSeveralOnTheSlice() throws Exception {
+        Path csv = dir.resolve("faces.csv");
+        Files.writeString(csv, "emotion,pixels\n" + ("3," + PIXELS + "\n4," + PIXELS + "\n").repeat(10));
+        CliRun r = run("evaluate", "--data", csv.toString(), "--model", model("tiny-1", 40).toString(), "--model",
+                model("tiny-2", 32).toString(), "--val-from-train", "0.5", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("modelVersion").asText()).isEqualTo("tiny-1+tiny-2");
+        assertThat(json.get("n").asInt()).isEqualTo(10);
+        assertThat(json.get("dataset").asText()).contains("validation slice 0.5");
     }
 
     @Test
