@@ -48,7 +48,7 @@ class TrainerCliTest {
     @Test
     @DisplayName("every command answers --help")
     void help() {
-        for (String command : List.of("train", "evaluate", "predict", "ensemble", "bench")) {
+        for (String command : List.of("train", "distill", "evaluate", "predict", "ensemble", "bench")) {
             CliRun r = run(command, "--help");
             assertThat(r.code()).as(command).isZero();
             assertThat(TrainerCli.commandLine().getSubcommands().get(command).getUsageMessage())
