@@ -110,8 +110,8 @@ public final class Distillation implements TrainingObjective {
     public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("objective", "distillation: the teachers' probabilities for the student's own augmented view (each "
-                + "teacher's centered crop of it, its test-time views " + teachers.views()
-                + " averaged), computed every step, plus the true labels");
+                + "teacher's centered crop of it), computed every step, plus the true labels");
+        d.put("teacherViews", teachers.views());
         d.put("temperature", temperature);
         d.put("alpha", alpha);
         d.put("teachers", teachers.teachers().stream().map(t -> {
