@@ -5,6 +5,7 @@ import dev.emostream.model.Emotion;
 import dev.emostream.model.engine.OneDnnHelpers;
 import dev.emostream.model.preprocess.FacePreprocessor;
 import dev.emostream.model.preprocess.PreprocessingRecipe;
+import dev.emostream.trainer.data.Augmentation;
 import dev.emostream.trainer.data.Augmenter;
 import dev.emostream.trainer.data.FaceDataset;
 import dev.emostream.trainer.net.ResNetFactory;
@@ -52,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
         FacePreprocessor pre = new FacePreprocessor(PreprocessingRecipe.fer2013(crop));
         FaceDataset faces = FaceDataset.read(data, pre);
         ComputationGraph net = ResNetFactory.build(spec, crop, new Adam(1e-3), 0, null, workspaces, 7);
-        Augmenter aug = new Augmenter(pre, true, 10, 0.1, 7);
+        Augmenter aug = new Augmenter(pre, new Augmentation(true, 10, 0.1, 0, 0), 7);
         int len = crop * crop;
         int batches = Math.min(iterations + 2, faces.size() / batch);
         DataSet[] sets = new DataSet[batches];

@@ -26,7 +26,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ScoringOptions.Scored scored = scoring.score(data, "predict", true);
+        ScoringOptions.Scored scored = scoring.score(data, "predict", true, all -> all);
         FaceDataset dataset = scored.dataset();
         Evaluation eval = scored.evaluation();
         if (out.toAbsolutePath().getParent() != null) {

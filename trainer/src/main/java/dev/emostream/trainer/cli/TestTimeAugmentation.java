@@ -30,8 +30,13 @@ final class TestTimeAugmentation {
     }
 
     private static String check(String tta) {
+        return check(tta, "--tta");
+    }
+
+    /** {@code tta} when it is one of the {@link #CHOICES}; else a one-line refusal naming {@code option}. */
+    static String check(String tta, String option) {
         if (!tta.equals("none") && !tta.equals("flip") && !tta.equals("corners") && !tta.equals("flip+corners")) {
-            throw new IllegalArgumentException("unknown --tta '" + tta + "': use " + CHOICES);
+            throw new IllegalArgumentException("unknown " + option + " '" + tta + "': use " + CHOICES);
         }
         return tta;
     }

@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code trainer}: train, evaluate and predict on Kaggle FER2013 CSVs. */
 @Command(name = "trainer", mixinStandardHelpOptions = true, versionProvider = TrainerCli.Version.class,
-        description = "Trains DL4J ResNets on Kaggle FER2013 CSVs and scores them.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, EnsembleCommand.class,
+        description = "Trains DL4J ResNets on Kaggle FER2013 CSVs (from labels, or distilled from teachers) and scores them.",
+        subcommands = {TrainCommand.class, DistillCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class, EnsembleCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class TrainerCli {

@@ -105,15 +105,6 @@ public final class FaceDataset {
         return new FaceDataset(subsetName, f, i, l);
     }
 
-    /** A seeded, stratified-by-nothing random split: {@code [0]} the rest, {@code [1]} a {@code fraction} held out. */
-    public FaceDataset[] split(double fraction, long seed) {
-        int[] order = shuffled(size(), new Random(seed));
-        int held = (int) Math.round(size() * fraction);
-        int[] rest = java.util.Arrays.copyOfRange(order, held, order.length);
-        int[] out = java.util.Arrays.copyOfRange(order, 0, held);
-        return new FaceDataset[]{subset(name + " (train part)", rest), subset(name + " (held-out " + fraction + ")", out)};
-    }
-
     public static int[] shuffled(int n, Random random) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {

@@ -18,9 +18,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /** Builds a DL4J {@link ComputationGraph} for a {@link ResNetSpec}. */
 public final class ResNetFactory {
@@ -29,11 +27,19 @@ public final class ResNetFactory {
     }
 
     /**
+     * A network with a softmax classifier.
+     *
      * @param classWeights per-class loss weights in Kaggle order, or null for none
      * @param weightDecay  decoupled weight decay (AdamW style, scaled by the learning rate); 0 for none
      */
     public static ComputationGraph build(ResNetSpec spec, int inputSize, IUpdater updater, double weightDecay,
                                          double[] classWeights, WorkspaceMode workspaces, long seed) {
+        return buildWithHead(spec, inputSize, updater, weightDecay, OutputHead.softmax(classWeights), workspaces, seed);
+    }
+
+    /** A network whose classifier layer has {@code head}'s activation and loss. */
+    public static ComputationGraph buildWithHead(ResNetSpec spec, int inputSize, IUpdater updater, double weightDecay,
+                                                 OutputHead head, WorkspaceMode workspaces, long seed) {
         OneDnnHelpers.enableByDefault();
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -63,10 +69,9 @@ public final class ResNetFactory {
             }
         }
         g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last);
-        OutputLayer.Builder out = new OutputLayer.Builder(classWeights == null
-                ? new LossMCXENT() : new LossMCXENT(Nd4j.createFromArray(toFloats(classWeights))))
+        OutputLayer.Builder out = new OutputLayer.Builder(head.loss())
                 .nOut(Emotion.COUNT)
-                .activation(Activation.SOFTMAX)
+                .activation(head.activation())
                 .weightInit(WeightInit.XAVIER);
         if (spec.dropout() > 0) {
             out.dropOut(1 - spec.dropout()); // DL4J's dropOut takes the probability of keeping an activation
@@ -103,13 +108,5 @@ public final class ResNetFactory {
         }
         g.addLayer(name + "_relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), name + "_bn");
         return name + "_relu";
-    }
-
-    private static float[] toFloats(double[] values) {
-        float[] f = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            f[i] = (float) values[i];
-        }
-        return f;
     }
 }

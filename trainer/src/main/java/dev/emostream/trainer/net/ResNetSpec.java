@@ -30,6 +30,14 @@ public record ResNetSpec(int stemChannels, int stemKernel, int stemStride, boole
         return new ResNetSpec(32, 3, 2, false, new int[]{32, 64, 128, 256}, new int[]{1, 1, 1, 1}, 0.2);
     }
 
+    /**
+     * The shipped model's network (fer-resnet5): a 3x3 stride-1 stem to 16 channels, five stages 16/32/64/128/256 of
+     * one block each, the first at the full crop: 1.23M parameters, 27M multiply-adds at 40x40.
+     */
+    public static ResNetSpec resnet5() {
+        return new ResNetSpec(16, 3, 1, false, new int[]{16, 32, 64, 128, 256}, new int[]{1, 1, 1, 1, 1}, 0.2);
+    }
+
     /** The ImageNet ResNet-34 layout (7x7/2 stem, max pool, 3-4-6-3 blocks of 64..512). */
     public static ResNetSpec resnet34() {
         return new ResNetSpec(64, 7, 2, true, new int[]{64, 128, 256, 512}, new int[]{3, 4, 6, 3}, 0.0);

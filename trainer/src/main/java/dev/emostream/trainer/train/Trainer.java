@@ -4,14 +4,17 @@ import dev.emostream.model.Emotion;
 import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.artifact.ModelMetadata;
 import dev.emostream.model.artifact.ValidationMetrics;
+import dev.emostream.model.face.FaceImage;
 import dev.emostream.model.inference.Dl4jEmotionClassifier;
 import dev.emostream.model.preprocess.FacePreprocessor;
 import dev.emostream.model.preprocess.PreprocessingRecipe;
 import dev.emostream.trainer.data.Augmenter;
 import dev.emostream.trainer.data.FaceDataset;
+import dev.emostream.trainer.data.ValidationSplit;
 import dev.emostream.trainer.net.ResNetFactory;
 import dev.emostream.trainer.report.Durations;
 import dev.emostream.trainer.report.MachineInfo;
+import dev.emostream.trainer.report.ProcessCpu;
 import dev.emostream.trainer.report.TrainingReport;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -30,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -37,9 +41,10 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * The training loop: augmented mini-batches, one {@code fit(DataSet)} per batch, validation after
- * every epoch through the serving classifier, a resumable checkpoint every epoch, and the best
- * model so far written as an artifact with its reports.
+ * The training loop: augmented mini-batches fit against a {@link TrainingObjective}'s targets, one
+ * {@code fit(DataSet)} per batch, validation after every epoch through the serving classifier (and a test set
+ * scored beside it, which chooses nothing), a resumable checkpoint every epoch, and the best model so far on the
+ * validation faces written as an artifact with its reports.
  */
 public final class Trainer {
 
@@ -47,28 +52,40 @@ public final class Trainer {
     public static final String STATE = "training-state.json";
 
     private final TrainingOptions o;
+    private final TrainingObjective objective;
     private final FaceDataset train;
     private final FaceDataset validation;
+    private final FaceDataset test;
+    private final Map<String, Object> validationSplit;
     private final Path outDir;
     private final String trainingDataSha256;
     private final PrintStream console;
     private final PreprocessingRecipe recipe;
-    /** One batch's pixels and labels, filled in place for every batch: Nd4j.create copies them. */
+    private final FacePreprocessor preprocessor;
+    /** One batch's pixels, labels and targets, filled in place for every batch: Nd4j.create copies them. */
     private final float[] features;
-    private final float[] labels;
+    private final int[] labels;
+    private final float[] targets;
+    private final FaceImage[] views;
 
-    public Trainer(TrainingOptions options, FaceDataset train, FaceDataset validation, Path outDir,
+    public Trainer(TrainingOptions options, TrainingObjective objective, TrainingData data, Path outDir,
                    String trainingDataSha256, PrintStream console) {
         this.o = options;
-        this.train = train;
-        this.validation = validation;
+        this.objective = objective;
+        this.train = data.train();
+        this.validation = data.validation();
+        this.test = data.test();
+        this.validationSplit = data.validationSplit();
         this.outDir = outDir;
         this.trainingDataSha256 = trainingDataSha256;
         this.console = console;
         this.recipe = PreprocessingRecipe.fer2013(options.cropSize()).withFlipAverage(options.flipAverage())
                 .withCornerCrops(options.cornerCrops());
+        this.preprocessor = new FacePreprocessor(recipe);
         this.features = new float[options.batchSize() * recipe.inputLength()];
-        this.labels = new float[options.batchSize() * Emotion.COUNT];
+        this.labels = new int[options.batchSize()];
+        this.targets = new float[options.batchSize() * objective.targetWidth()];
+        this.views = new FaceImage[options.batchSize()];
     }
 
     public Path artifactPath() {
@@ -86,9 +103,11 @@ public final class Trainer {
         Path statePath = outDir.resolve(STATE);
         ComputationGraph net;
         TrainingState state;
+        String validationIds = ValidationSplit.idsSha256(validation);
         if (resume && Files.exists(checkpoint) && Files.exists(statePath)) {
-            net = ModelSerializer.restoreComputationGraph(checkpoint.toFile(), true);
             state = TrainingState.read(statePath);
+            checkResumable(state, validationIds);
+            net = ModelSerializer.restoreComputationGraph(checkpoint.toFile(), true);
             console.printf("resuming after epoch %d (best %.4f at epoch %d)%n", state.epochsDone, state.bestAccuracy,
                     state.bestEpoch);
             if ("cosine".equals(o.schedule())) {
@@ -101,16 +120,17 @@ public final class Trainer {
             if (resume) {
                 console.println("no checkpoint in " + outDir + ", starting from scratch");
             }
-            net = ResNetFactory.build(o.spec(), o.cropSize(), updater(itersPerEpoch), o.weightDecay(),
-                    o.classWeights() ? classWeights(train.classCounts()) : null, WorkspaceMode.ENABLED, o.seed());
+            net = ResNetFactory.buildWithHead(o.spec(), o.cropSize(), updater(itersPerEpoch), o.weightDecay(),
+                    objective.head(train.classCounts()), WorkspaceMode.ENABLED, o.seed());
             state = new TrainingState();
             state.plateauLearningRate = o.learningRate();
         }
+        state.validationIdsSha256 = validationIds;
+        state.objective = objective.identity();
         console.printf("model %s: %s, %,d parameters, input %dx%d, %d epochs of %d batches of %d%n", o.version(),
                 o.spec().describe(), net.numParams(), o.cropSize(), o.cropSize(), o.epochs(), itersPerEpoch,
                 o.batchSize());
 
-        FacePreprocessor preprocessor = new FacePreprocessor(recipe);
         int b = o.batchSize();
         long runStart = System.nanoTime();
         double secondsBefore = state.trainingSeconds;
@@ -120,50 +140,63 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             Random random = new Random(o.seed() * 1_000_003L + epoch);
             int[] order = FaceDataset.shuffled(train.size(), random);
-            Augmenter augmenter = new Augmenter(preprocessor, o.augment(), o.rotationDegrees(), o.scale(), o.erasing(),
-                    random.nextLong());
+            Augmenter augmenter = new Augmenter(preprocessor, o.augmentation(), random.nextLong());
             double lossSum = 0;
             long windowStart = System.nanoTime();
+            long windowCpu = ProcessCpu.nanos();
             for (int it = 0; it < itersPerEpoch; it++) {
-                fitAndRelease(net, batch(augmenter, order, it));
+                fitAndRelease(net, batch(augmenter, order, it, true));
                 // score() adds the weight-decay penalty; the curves show the data loss alone.
                 lossSum += net.score() - net.calcRegularizationScore(true);
                 if ((it + 1) % o.logEvery() == 0 || it + 1 == itersPerEpoch) {
                     double secs = (System.nanoTime() - windowStart) / 1e9;
                     int done = (it + 1);
-                    double ips = (done % o.logEvery() == 0 ? o.logEvery() : done % o.logEvery()) * b / secs;
+                    int inWindow = done % o.logEvery() == 0 ? o.logEvery() : done % o.logEvery();
+                    double ips = inWindow * b / secs;
+                    double cpuMs = (ProcessCpu.nanos() - windowCpu) / 1e6 / inWindow;
                     double epochLeft = (itersPerEpoch - done) * b / ips;
                     double totalLeft = epochLeft + (o.epochs() - epoch) * (itersPerEpoch * b / ips + 20);
-                    console.printf(Locale.ROOT, "epoch %d/%d  batch %d/%d  loss %.4f  %.1f img/s  lr %.2e  ETA epoch %s, run %s%n",
-                            epoch, o.epochs(), done, itersPerEpoch, lossSum / done, ips, currentLr(net),
-                            Durations.format(epochLeft), Durations.format(totalLeft));
+                    console.printf(Locale.ROOT, "epoch %d/%d  batch %d/%d  loss %.4f  %.1f img/s  CPU %.0f ms a batch%s  "
+                                    + "lr %.2e  ETA epoch %s, run %s%n",
+                            epoch, o.epochs(), done, itersPerEpoch, lossSum / done, ips, cpuMs,
+                            objective.progressNote(), currentLr(net), Durations.format(epochLeft),
+                            Durations.format(totalLeft));
                     windowStart = System.nanoTime();
+                    windowCpu = ProcessCpu.nanos();
                 }
             }
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-            Evaluation eval = evaluate(net);
+            ComputationGraph serving = objective.servingNetwork(net);
+            Evaluation eval = evaluate(serving, validation);
+            Evaluation testEval = test == null ? null : evaluate(serving, test);
             double trainedAccuracy = eval.confusion().accuracy();
             double accuracy = trainedAccuracy;
             double lr = currentLr(net);
-            ComputationGraph chosen = net;
+            ComputationGraph chosen = serving;
             Double averagedAccuracy = null;
+            Double averagedTestAccuracy = null;
+            Double testAccuracy = accuracyOf(testEval);
             if (o.averageFrom() > 0 && epoch >= o.averageFrom()) {
                 average.add(net.params());
                 average.save(outDir);
                 state.averagedEpochs = average.count();
-                ComputationGraph averaged = average.model(net, batches(preprocessor, new Random(random.nextLong())));
-                Evaluation averagedEval = evaluate(averaged);
+                ComputationGraph averaged = objective.servingNetwork(
+                        average.model(net, batches(new Random(random.nextLong()))));
+                Evaluation averagedEval = evaluate(averaged, validation);
+                Evaluation averagedTestEval = test == null ? null : evaluate(averaged, test);
                 averagedAccuracy = averagedEval.confusion().accuracy();
-                console.printf(Locale.ROOT, "weight average of epochs %d-%d: validation accuracy %.4f%n",
-                        o.averageFrom(), epoch, averagedAccuracy);
+                averagedTestAccuracy = accuracyOf(averagedTestEval);
+                console.printf(Locale.ROOT, "weight average of epochs %d-%d: validation accuracy %.4f%s%n",
+                        o.averageFrom(), epoch, averagedAccuracy, testNote(averagedTestAccuracy));
                 if (averagedAccuracy > trainedAccuracy) {
                     chosen = averaged;
                     eval = averagedEval;
+                    testEval = averagedTestEval;
                     accuracy = averagedAccuracy;
                 }
             }
             state.history.add(new EpochRecord(epoch, lossSum / itersPerEpoch, trainedAccuracy, lr, trainSeconds,
-                    itersPerEpoch * (double) b / trainSeconds, averagedAccuracy));
+                    itersPerEpoch * (double) b / trainSeconds, averagedAccuracy, testAccuracy, averagedTestAccuracy));
             state.epochsDone = epoch;
             state.trainingSeconds = secondsBefore + (System.nanoTime() - runStart) / 1e9;
             boolean best = accuracy > state.bestAccuracy;
@@ -174,16 +207,17 @@ public final class Trainer {
             } else {
                 state.epochsSinceBest++;
             }
-            console.printf(Locale.ROOT, "epoch %d done in %s: train loss %.4f, validation accuracy %.4f%s%n", epoch,
-                    Durations.format(trainSeconds), lossSum / itersPerEpoch, trainedAccuracy,
-                    best ? (chosen == net ? " (best so far)" : " (the weight average: best so far)") : "");
+            console.printf(Locale.ROOT, "epoch %d done in %s: train loss %.4f, validation accuracy %.4f%s%s%n", epoch,
+                    Durations.format(trainSeconds), lossSum / itersPerEpoch, trainedAccuracy, testNote(testAccuracy),
+                    best ? (chosen == serving ? " (best so far)" : " (the weight average: best so far)") : "");
             writeCheckpoint(net, checkpoint);
             if (best) {
-                ModelMetadata metadata = metadata(state, chosen != net,
-                        ValidationMetrics.of(validation.name(), eval.confusion()));
+                ModelMetadata metadata = metadata(state, chosen != serving,
+                        ValidationMetrics.of(validation.name(), eval.confusion()), testEval);
                 ModelMetadata written = ModelArtifact.write(artifactPath(), chosen, metadata);
                 state.write(statePath);
-                TrainingReport.write(outDir, written, state.history);
+                TrainingReport.write(outDir, written, state.history,
+                        testEval == null ? null : ValidationMetrics.of(test.name(), testEval.confusion()));
                 console.println("wrote " + artifactPath());
             } else {
                 state.write(statePath);
@@ -205,7 +239,31 @@ public final class Trainer {
         return state;
     }
 
-    private ModelMetadata metadata(TrainingState state, boolean averaged, ValidationMetrics metrics) {
+    /** Refuses a checkpoint that selected on other validation faces, or was fit against another objective. */
+    private void checkResumable(TrainingState state, String validationIds) {
+        if (state.validationIdsSha256 != null && !state.validationIdsSha256.equals(validationIds)) {
+            throw new IllegalArgumentException("the checkpoint in " + outDir + " was selected on other validation "
+                    + "faces (ids SHA-256 " + state.validationIdsSha256 + ", this run's " + validationIds
+                    + "): resume with the same --val or --val-from-train and --split-seed");
+        }
+        if (!java.util.Objects.equals(state.objective, objective.identity())) {
+            throw new IllegalArgumentException("the checkpoint in " + outDir + " was trained against "
+                    + (state.objective == null ? "the labels alone" : state.objective) + ", this run against "
+                    + (objective.identity() == null ? "the labels alone" : objective.identity()));
+        }
+    }
+
+    private static Double accuracyOf(Evaluation evaluation) {
+        return evaluation == null ? null : evaluation.confusion().accuracy();
+    }
+
+    private String testNote(Double testAccuracy) {
+        return testAccuracy == null ? "" : String.format(Locale.ROOT, " (%s %.4f, not used to choose)", test.name(),
+                testAccuracy);
+    }
+
+    private ModelMetadata metadata(TrainingState state, boolean averaged, ValidationMetrics metrics,
+                                   Evaluation testEval) {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("epochs", state.epochsDone);
         training.put("bestEpoch", state.bestEpoch);
@@ -214,12 +272,13 @@ public final class Trainer {
         training.put("learningRate", o.learningRate());
         training.put("schedule", o.schedule());
         training.put("weightDecay", o.weightDecay());
-        training.put("augment", o.augment() ? "random crop, flip, rotation +-" + o.rotationDegrees()
-                + " deg, scale +-" + o.scale() + (o.erasing() > 0 ? ", random erasing p=" + o.erasing() : "") : "none");
-        training.put("labelSmoothing", o.labelSmoothing());
-        training.put("classWeights", o.classWeights());
+        training.put("augment", o.augmentation().describe());
+        training.putAll(objective.describe());
         training.put("trainingFaces", train.size());
         training.put("trainingData", train.name());
+        if (validationSplit != null) {
+            training.put("validationSplit", validationSplit);
+        }
         training.put("trainingSeconds", Math.round(state.trainingSeconds));
         training.put("machine", MachineInfo.describe());
         training.put("seed", o.seed());
@@ -228,37 +287,50 @@ public final class Trainer {
                     + ", batch-norm statistics measured on " + WeightAverage.STATISTICS_BATCHES * o.batchSize()
                     + " augmented training faces");
         }
+        if (testEval != null) {
+            Map<String, Object> scored = new LinkedHashMap<>();
+            scored.put("dataset", test.name());
+            scored.put("accuracy", testEval.confusion().accuracy());
+            scored.put("use", "scored every epoch, never used to choose");
+            training.put("test", scored);
+        }
         return new ModelMetadata(ModelMetadata.FORMAT_VERSION, o.version(), o.spec().describe(), recipe,
                 Emotion.names(), trainingDataSha256, metrics, training, Instant.now().toString(), null);
     }
 
-    private Evaluation evaluate(ComputationGraph model) {
-        return Evaluation.run(new Dl4jEmotionClassifier(o.version(), model, recipe), validation, 256, n -> { });
+    private Evaluation evaluate(ComputationGraph model, FaceDataset data) {
+        return Evaluation.run(new Dl4jEmotionClassifier(o.version(), model, recipe), data, 256, n -> { });
     }
 
-    /** Augmented training batches in a shuffled order, round and round. */
-    private Supplier<DataSet> batches(FacePreprocessor preprocessor, Random random) {
+    /**
+     * Augmented training batches in a shuffled order, round and round, for measuring the weight average's batch-norm
+     * statistics: their targets are zeros, as nothing is learned from them.
+     */
+    private Supplier<DataSet> batches(Random random) {
         int[] order = FaceDataset.shuffled(train.size(), random);
-        Augmenter augmenter = new Augmenter(preprocessor, o.augment(), o.rotationDegrees(), o.scale(), o.erasing(),
-                random.nextLong());
+        Augmenter augmenter = new Augmenter(preprocessor, o.augmentation(), random.nextLong());
         int perEpoch = train.size() / o.batchSize();
         int[] next = {0};
-        return () -> batch(augmenter, order, next[0]++ % perEpoch);
+        return () -> batch(augmenter, order, next[0]++ % perEpoch, false);
     }
 
-    /** Batch {@code it} of an epoch's order, augmented, with (smoothed) one-hot labels. */
-    private DataSet batch(Augmenter augmenter, int[] order, int it) {
+    /** Batch {@code it} of an epoch's order, augmented, with the objective's targets (or zeros without). */
+    private DataSet batch(Augmenter augmenter, int[] order, int it, boolean withTargets) {
         int b = o.batchSize();
         int len = recipe.inputLength();
-        float offTarget = (float) (o.labelSmoothing() / Emotion.COUNT);
-        java.util.Arrays.fill(labels, offTarget);
         for (int k = 0; k < b; k++) {
             int i = order[it * b + k];
-            augmenter.write(train.face(i), features, k * len);
-            labels[k * Emotion.COUNT + train.label(i)] = (float) (1 - o.labelSmoothing()) + offTarget;
+            views[k] = augmenter.augment(train.face(i));
+            preprocessor.writeInput(views[k], features, k * len);
+            labels[k] = train.label(i);
+        }
+        if (withTargets) {
+            objective.writeTargets(Arrays.asList(views), labels, targets);
+        } else {
+            Arrays.fill(targets, 0);
         }
         return new DataSet(Nd4j.create(features, new long[]{b, 1, o.cropSize(), o.cropSize()}, 'c'),
-                Nd4j.create(labels, new long[]{b, Emotion.COUNT}, 'c'));
+                Nd4j.create(targets, new long[]{b, objective.targetWidth()}, 'c'));
     }
 
     /** Fits one batch and frees its native arrays now rather than at the next garbage collection. */
@@ -292,19 +364,5 @@ public final class Trainer {
     private static double currentLr(ComputationGraph net) {
         Double lr = NetworkUtils.getLearningRate(net, "output");
         return lr == null ? Double.NaN : lr;
-    }
-
-    /** Inverse-frequency weights, normalized to a mean of 1, square-rooted to soften the rare Disgust class. */
-    static double[] classWeights(int[] counts) {
-        double[] w = new double[counts.length];
-        double sum = 0;
-        for (int i = 0; i < counts.length; i++) {
-            w[i] = Math.sqrt(1.0 / Math.max(1, counts[i]));
-            sum += w[i];
-        }
-        for (int i = 0; i < w.length; i++) {
-            w[i] = w[i] * w.length / sum;
-        }
-        return w;
     }
 }

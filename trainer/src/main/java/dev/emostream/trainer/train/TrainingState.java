@@ -23,6 +23,10 @@ public final class TrainingState {
     /** Epochs in the weight average (weight-average.bin). */
     public int averagedEpochs;
     public List<EpochRecord> history = new ArrayList<>();
+    /** SHA-256 of the validation faces' ids: a resumed run must select on the same faces (null in older states). */
+    public String validationIdsSha256;
+    /** {@link TrainingObjective#identity()} of the run, e.g. its teachers; null when any objective may resume it. */
+    public String objective;
 
     public void write(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -2,7 +2,6 @@ package dev.emostream.trainer.train;
 
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -53,16 +52,14 @@ public final class WeightAverage {
 
     /** A network like {@code net} carrying the mean weights, its batch-norm statistics measured on {@code batches}. */
     public ComputationGraph model(ComputationGraph net, Supplier<DataSet> batches) {
-        // from the JSON, not clone(): a clone shares its layers' updater objects with the network being trained
-        ComputationGraphConfiguration conf = ComputationGraphConfiguration.fromJson(net.getConfiguration().toJson());
-        for (GraphVertex vertex : conf.getVertices().values()) {
-            if (vertex instanceof LayerVertex layer && layer.getLayerConf().getLayer() instanceof BaseLayer base) {
-                // plain SGD at rate 0 moves no weight (DL4J's Adam takes a step of epsilon at rate 0)
-                base.setIUpdater(new Sgd(0.0));
+        ComputationGraph averaged = NetworkCopies.rebuild(net, mean, conf -> {
+            for (GraphVertex vertex : conf.getVertices().values()) {
+                if (vertex instanceof LayerVertex layer && layer.getLayerConf().getLayer() instanceof BaseLayer base) {
+                    // plain SGD at rate 0 moves no weight (DL4J's Adam takes a step of epsilon at rate 0)
+                    base.setIUpdater(new Sgd(0.0));
+                }
             }
-        }
-        ComputationGraph averaged = new ComputationGraph(conf);
-        averaged.init(mean, true);
+        });
         measureBatchNormStatistics(averaged, batches, STATISTICS_BATCHES);
         return averaged;
     }

@@ -13,12 +13,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.learning.config.Adam;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,31 +28,19 @@ class TrainerCliTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        CommandLine cli = TrainerCli.commandLine();
-        StringWriter help = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(help, true));
-        cli.setErr(new PrintWriter(err, true));
-        PrintStream original = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true));
-        try {
-            int code = cli.execute(args);
-            return new Result(code, help + printed.toString(), err.toString());
-        } finally {
-            System.setOut(original);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path model() throws Exception {
-        Path file = dir.resolve("tiny" + ModelArtifact.FILE_SUFFIX);
+        return model("tiny-1", 40);
+    }
+
+    private Path model(String version, int crop) throws Exception {
+        Path file = dir.resolve(version + ModelArtifact.FILE_SUFFIX);
         ResNetSpec spec = new ResNetSpec(8, 3, 2, false, new int[]{8}, new int[]{1}, 0);
-        ModelArtifact.write(file, ResNetFactory.build(spec, 40, new Adam(1e-3), 0, null, WorkspaceMode.ENABLED, 1),
-                new ModelMetadata(ModelMetadata.FORMAT_VERSION, "tiny-1", spec.describe(), PreprocessingRecipe.fer2013(40),
+        ModelArtifact.write(file, ResNetFactory.build(spec, crop, new Adam(1e-3), 0, null, WorkspaceMode.ENABLED, 1),
+                new ModelMetadata(ModelMetadata.FORMAT_VERSION, version, spec.describe(), PreprocessingRecipe.fer2013(crop),
                         Emotion.names(), "sha", null, Map.of(), "2026-11-28T00:00:00Z", null));
         return file;
     }
@@ -65,8 +48,8 @@ class TrainerCliTest {
     @Test
     @DisplayName("every command answers --help")
     void help() {
-        for (String command : List.of("train", "evaluate", "predict", "bench")) {
-            Result r = run(command, "--help");
+        for (String command : List.of("train", "distill", "evaluate", "predict", "ensemble", "bench")) {
+            CliRun r = run(command, "--help");
             assertThat(r.code()).as(command).isZero();
             assertThat(TrainerCli.commandLine().getSubcommands().get(command).getUsageMessage())
                     .contains("Usage: trainer " + command);
@@ -78,7 +61,7 @@ class TrainerCliTest {
     void evaluateJson() throws Exception {
         Path csv = dir.resolve("faces.csv");
         Files.writeString(csv, "emotion,pixels\n3," + PIXELS + "\n4," + PIXELS + "\n");
-        Result r = run("evaluate", "--data", csv.toString(), "--model", model().toString(), "--json");
+        CliRun r = run("evaluate", "--data", csv.toString(), "--model", model().toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("n").asInt()).isEqualTo(2);
@@ -89,12 +72,26 @@ class TrainerCliTest {
     }
 
     @Test
+    @DisplayName("evaluate averages several models, each with its own crop, and --val-from-train scores only the slice")
+    void evaluateSeveralOnTheSlice() throws Exception {
+        Path csv = dir.resolve("faces.csv");
+        Files.writeString(csv, "emotion,pixels\n" + ("3," + PIXELS + "\n4," + PIXELS + "\n").repeat(10));
+        CliRun r = run("evaluate", "--data", csv.toString(), "--model", model("tiny-1", 40).toString(), "--model",
+                model("tiny-2", 32).toString(), "--val-from-train", "0.5", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("modelVersion").asText()).isEqualTo("tiny-1+tiny-2");
+        assertThat(json.get("n").asInt()).isEqualTo(10);
+        assertThat(json.get("dataset").asText()).contains("validation slice 0.5");
+    }
+
+    @Test
     @DisplayName("predict writes id,emotion in input order, with row numbers when the CSV has no ids")
     void predictSubmission() throws Exception {
         Path csv = dir.resolve("test.csv");
         Files.writeString(csv, "pixels\n" + PIXELS + "\n" + PIXELS + "\n" + PIXELS + "\n");
         Path sub = dir.resolve("submission.csv");
-        Result r = run("predict", "--data", csv.toString(), "--model", model().toString(), "--out", sub.toString());
+        CliRun r = run("predict", "--data", csv.toString(), "--model", model().toString(), "--out", sub.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(sub);
         assertThat(lines).hasSize(4);
@@ -107,7 +104,7 @@ class TrainerCliTest {
     void malformedCsv() throws Exception {
         Path csv = dir.resolve("bad.csv");
         Files.writeString(csv, "emotion,pixels\n3," + PIXELS + "\n8," + PIXELS + "\n");
-        Result r = run("evaluate", "--data", csv.toString(), "--model", model().toString());
+        CliRun r = run("evaluate", "--data", csv.toString(), "--model", model().toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).contains("line 3").contains("out of range").doesNotContain("\n").doesNotContain("Exception");
     }
@@ -117,7 +114,7 @@ class TrainerCliTest {
     void missingModel() throws Exception {
         Path csv = dir.resolve("faces.csv");
         Files.writeString(csv, "emotion,pixels\n3," + PIXELS + "\n");
-        Result r = run("evaluate", "--data", csv.toString(), "--model", dir.resolve("nope.model.zip").toString());
+        CliRun r = run("evaluate", "--data", csv.toString(), "--model", dir.resolve("nope.model.zip").toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("does not exist");
     }

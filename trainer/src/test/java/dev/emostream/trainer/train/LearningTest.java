@@ -6,6 +6,7 @@ import dev.emostream.model.csv.Fer2013Files;
 import dev.emostream.model.inference.Dl4jEmotionClassifier;
 import dev.emostream.model.preprocess.FacePreprocessor;
 import dev.emostream.model.preprocess.PreprocessingRecipe;
+import dev.emostream.trainer.data.Augmentation;
 import dev.emostream.trainer.data.FaceDataset;
 import dev.emostream.trainer.net.ResNetSpec;
 import org.junit.jupiter.api.DisplayName;
@@ -40,9 +41,10 @@ class LearningTest {
 
         ResNetSpec small = new ResNetSpec(16, 3, 2, false, new int[]{16, 32, 64}, new int[]{1, 1, 1}, 0);
         TrainingOptions options = new TrainingOptions(small, 32, 6, 32, "adam", 3e-3, 1e-4, 0, "cosine", 0.2, 2, 0.3,
-                0, 0, true, 5, 0.05, 0, 0, false, false, false, 7, 1000, "learning-test");
+                0, 0, new Augmentation(true, 5, 0.05, 0, 0), false, false, 7, 1000, "learning-test");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        TrainingState state = new Trainer(options, train, heldOut, out, "test", new PrintStream(log)).run(false);
+        TrainingState state = new Trainer(options, new HardLabels(0, false), new TrainingData(train, heldOut, null, null),
+                out, "test", new PrintStream(log)).run(false);
 
         int majority = Arrays.stream(heldOut.classCounts()).max().orElseThrow();
         double majorityRate = majority / (double) heldOut.size();
