@@ -26,9 +26,9 @@ import java.util.concurrent.Callable;
                 + "artifact that serves like any other, and the reports train writes.",
                 "The teachers run on every batch, on the student's own augmented view (each teacher takes its own "
                         + "centered crop of it), with batch norm folded: 'function matching' (Beyer et al. 2022). "
-                        + "Measured (CPU time, batch 64, the sample): an a-v7-sized teacher adds 13% to a step of an "
-                        + "a-v7-sized student with one view, 28% with its mirror; three teachers of 1.0, 1.3 and 2.2 "
-                        + "times its cost add 65% and 130%. A bank of outputs precomputed over a few views per face "
+                        + "Measured (CPU time, batch 64, the sample): an a-v7-sized teacher adds 13%% to a step of an "
+                        + "a-v7-sized student with one view, 28%% with its mirror; three teachers of 1.0, 1.3 and 2.2 "
+                        + "times its cost add 65%% and 130%%. A bank of outputs precomputed over a few views per face "
                         + "would cost what a train step costs, plus about 1 ms of CPU per face, view and a-v7-sized "
                         + "teacher to build, but it repeats its targets and overfits sooner (models/README.md, "
                         + "\"Distillation\").",
