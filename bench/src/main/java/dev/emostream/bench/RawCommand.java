@@ -53,7 +53,7 @@ final class RawCommand implements Callable<Integer> {
     boolean asTrained;
 
     @Option(names = "--profile", description = "Sample the timed runs' CPU (async-profiler): the stacks go to "
-            + "results/<name>-profile.collapsed, the costs named in ModelCostProfile are printed.")
+            + "results/<name>-batch<B>.collapsed, the costs named in ModelCostProfile are printed.")
     boolean profile;
 
     @Option(names = "--name", defaultValue = "raw", description = "JSON file name under results/ (default: ${DEFAULT-VALUE}).")

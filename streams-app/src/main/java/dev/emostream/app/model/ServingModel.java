@@ -15,6 +15,7 @@ import dev.emostream.model.inference.BatchNormFolding;
 import dev.emostream.model.inference.Dl4jEmotionClassifier;
 import dev.emostream.model.inference.EmotionClassifier;
 import dev.emostream.model.inference.EmotionPrediction;
+import dev.emostream.model.preprocess.PreprocessingRecipe;
 
 /**
  * One model version ready to serve: classifies a batch on one of its networks, making another when every one it
@@ -52,11 +53,13 @@ public final class ServingModel {
      */
     public static ServingModel of(ModelArtifact artifact, String origin, boolean foldBatchNorm) {
         List<ComputationGraph> first = foldBatchNorm ? BatchNormFolding.fold(artifact.networks()) : artifact.networks();
+        String version = artifact.metadata().version();
+        PreprocessingRecipe recipe = artifact.metadata().preprocessing();
         AtomicBoolean firstTaken = new AtomicBoolean();
-        Supplier<EmotionClassifier> factory = () -> new Dl4jEmotionClassifier(artifact.metadata().version(),
-                firstTaken.getAndSet(true) ? first.stream().map(ComputationGraph::clone).toList() : first,
-                artifact.metadata().preprocessing());
-        return new ServingModel(artifact.metadata().version(), origin, factory);
+        // the factory keeps what it serves and no more: folded, the artifact's own networks can go
+        Supplier<EmotionClassifier> factory = () -> new Dl4jEmotionClassifier(version,
+                firstTaken.getAndSet(true) ? first.stream().map(ComputationGraph::clone).toList() : first, recipe);
+        return new ServingModel(version, origin, factory);
     }
 
     public String version() {
