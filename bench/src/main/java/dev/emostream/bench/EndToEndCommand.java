@@ -67,6 +67,7 @@ class EndToEndCommand implements Callable<Integer> {
         List<Map<String, Object>> phases = new ArrayList<>();
         double fullFps;
         List<FrameCostBreakdown.Row> costs = null;
+        List<FrameCostBreakdown.Row> levelCosts = null;
         List<Map<String, Object>> levels = new ArrayList<>();
         Map<String, Object> loadWarmups = new LinkedHashMap<>();
         List<MemorySampler.Sample> soakSamples = List.of();
@@ -77,7 +78,7 @@ class EndToEndCommand implements Callable<Integer> {
             CpuProfile profile = options.profile ? CpuProfile.start() : null;
             EndToEndRun.Phase full = run.run("full", options.frames, 0, null);
             if (profile != null) {
-                costs = frameCosts(profile.stop(), full.seen);
+                costs = frameCosts(profile.stop(), full.seen, "full");
             }
             fullFps = full.framesPerSecond();
             phases.add(EndToEndRun.summary(full, memory.of("full")));
@@ -91,8 +92,12 @@ class EndToEndCommand implements Callable<Integer> {
                 // partial batches), and the JIT compiles that too; each level also starts with an empty queue
                 loadWarmups.put(name, warmUp(run, name + "warmup", (int) Math.ceil(options.loadWarmupSeconds * rate),
                         rate, options.loadWarmupRounds, 1));
+                CpuProfile levelProfile = load == options.profileLoad ? CpuProfile.start() : null;
                 EndToEndRun.Phase steady = run.run(name, 0, rate,
                         Duration.ofMillis(Math.round(options.loadSeconds * 1000)));
+                if (levelProfile != null) {
+                    levelCosts = frameCosts(levelProfile.stop(), steady.seen, name);
+                }
                 Map<String, Object> level = EndToEndRun.summary(steady, memory.of(name));
                 level.put("load", load);
                 level.put("targetRate", rate);
@@ -130,6 +135,11 @@ class EndToEndCommand implements Callable<Integer> {
             System.out.println("core time per frame at full speed, by part (async-profiler CPU samples):");
             System.out.print(FrameCostBreakdown.table(costs));
             body.put("frameCosts", costs);
+        }
+        if (levelCosts != null) {
+            System.out.println("core time per frame at " + LoadLevels.phaseName(options.profileLoad) + ", by part:");
+            System.out.print(FrameCostBreakdown.table(levelCosts));
+            body.put("frameCostsAtLoad", levelCosts);
         }
         if (!soakSamples.isEmpty()) {
             System.out.println("soak memory, one sample every " + options.soakSampleSeconds + " s:");
@@ -198,13 +208,15 @@ class EndToEndCommand implements Callable<Integer> {
         return rounds;
     }
 
-    /** The full phase's profile as a per-frame table; the stacks are kept for a closer look (e.g. a flame graph). */
-    private List<FrameCostBreakdown.Row> frameCosts(CpuProfile.Result profile, long frames) throws IOException {
-        Path stacks = Results.folder().resolve(options.fileName() + ".collapsed");
+    /** A phase's profile as a per-frame table; the stacks are kept for a closer look (e.g. a flame graph). */
+    private List<FrameCostBreakdown.Row> frameCosts(CpuProfile.Result profile, long frames, String phase)
+            throws IOException {
+        String suffix = phase.equals("full") ? "" : "-" + phase;
+        Path stacks = Results.folder().resolve(options.fileName() + suffix + ".collapsed");
         Files.createDirectories(stacks.getParent());
         Files.writeString(stacks, profile.collapsed());
-        System.err.printf("e2e: full phase profiled: %.1f core s over %.1f s, stacks in %s%n", profile.cpuSeconds(),
-                profile.wallSeconds(), stacks);
+        System.err.printf("e2e: %s phase profiled: %.1f core s over %.1f s, stacks in %s%n", phase,
+                profile.cpuSeconds(), profile.wallSeconds(), stacks);
         return FrameCostBreakdown.of(profile.collapsed(), profile.cpuSeconds(), frames);
     }
 

@@ -93,6 +93,11 @@ final class EndToEndOptions {
                     + "frame by part of the pipeline; the stacks go next to the JSON (*.collapsed).")
     boolean profile;
 
+    @Option(names = "--profile-load", paramLabel = "FRACTION", defaultValue = "0",
+            description = "Sample the same way during the steady phase at this load (one of --loads), where a live "
+                    + "stream's batches and commits run, not a backlog's; the stacks go next to the JSON too.")
+    double profileLoad;
+
     @Option(names = "--label", defaultValue = "", description = "Free text naming this setup; part of the JSON name.")
     String label;
 
