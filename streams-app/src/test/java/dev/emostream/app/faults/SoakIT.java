@@ -67,7 +67,7 @@ class SoakIT {
         Files.setLastModifiedTime(first, FileTime.from(Instant.now().minusSeconds(600)));
         Path staged = ReversionedArtifact.write(shipped, dir.resolve("staged").resolve(v2 + ModelArtifact.FILE_SUFFIX),
                 v2);
-        List<Fer2013Row> faces = SoakFrames.trainingFaces(settings.faces());
+        List<Fer2013Row> faces = NumberedFrames.trainingFaces(settings.faces());
         LOG.info("soak: {} min at {} of full speed, model {} then {}, {} training faces", settings.minutes(),
                 settings.load(), v1, v2, faces.size());
 
@@ -87,7 +87,7 @@ class SoakIT {
 
             try (EmotionStreamsApp app = FaultSupport.startApp(props);
                  ConsumerLag lag = new ConsumerLag(bootstrap, props.get("application.id"), input, PARTITIONS);
-                 SoakFrames frames = new SoakFrames(bootstrap, new AvroSerializer<FaceFrame>(registry), input, faces,
+                 NumberedFrames frames = new NumberedFrames(bootstrap, new AvroSerializer<FaceFrame>(registry), input, faces,
                          settings.labeledEvery(), settings.badEvery())) {
                 LOG.info("soak: watch the app at http://127.0.0.1:{}/metrics", app.httpPort());
                 assertThat(app.metrics().registry().find("jvm.memory.used").gauges()).as("JVM meters bound").isNotEmpty();
@@ -108,7 +108,8 @@ class SoakIT {
                         settings.liveHeapPeriod(), lag, frames::sent, () -> app.metrics().classifiedCount()).start()) {
                     CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> {
                         try {
-                            frames.sendUntil(start + length.toNanos(), RateLimiter.perSecond(rate));
+                            frames.sendWhile(() -> System.nanoTime() < start + length.toNanos(),
+                                    RateLimiter.perSecond(rate));
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
@@ -191,7 +192,7 @@ class SoakIT {
     }
 
     /** Frames/s of a burst sent as fast as the producer goes, until the app has committed all of it. */
-    private static double fullSpeed(SoakFrames frames, ConsumerLag lag, int burst) throws InterruptedException {
+    private static double fullSpeed(NumberedFrames frames, ConsumerLag lag, int burst) throws InterruptedException {
         long t0 = System.nanoTime();
         frames.send(burst, RateLimiter.unlimited());
         frames.flush();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,14 +28,14 @@ import dev.emostream.schemas.FaceFrame;
 import dev.emostream.schemas.serde.AvroSerializer;
 
 /**
- * The soak's camera: real FER2013 training faces, replayed in a loop, each frame with a unique id
- * {@code soak-<n>}. Which frames carry their label and which are bad (a pixel short: dead-lettered as
- * SIZE_MISMATCH) follows from {@code n} alone, so the check at the end needs only the set of ids the broker
- * acknowledged.
+ * A camera for the tests that count what comes out (the soak, the three-broker faults): FER2013 faces replayed in a
+ * loop, each frame with a unique id {@code frame-<n>}. Which frames carry their label and which are bad (a pixel
+ * short: dead-lettered as SIZE_MISMATCH) follows from {@code n} alone, so the check at the end ({@link OutputTally})
+ * needs only the set of ids the broker acknowledged.
  */
-final class SoakFrames implements AutoCloseable {
+final class NumberedFrames implements AutoCloseable {
 
-    static final String ID_PREFIX = "soak-";
+    static final String ID_PREFIX = "frame-";
     private static final int SOURCES = 4;
 
     private final KafkaProducer<byte[], byte[]> producer;
@@ -49,7 +50,7 @@ final class SoakFrames implements AutoCloseable {
     private volatile String lastFailure = "";
     private int next;
 
-    SoakFrames(String bootstrap, AvroSerializer<FaceFrame> serializer, String topic, List<Fer2013Row> faces,
+    NumberedFrames(String bootstrap, AvroSerializer<FaceFrame> serializer, String topic, List<Fer2013Row> faces,
                int labeledEvery, int badEvery) {
         this.producer = producer(bootstrap);
         this.serializer = serializer;
@@ -94,9 +95,9 @@ final class SoakFrames implements AutoCloseable {
         }
     }
 
-    /** Sends frames paced by {@code limiter} until {@code deadlineNanos} ({@link System#nanoTime()}). */
-    void sendUntil(long deadlineNanos, RateLimiter limiter) throws InterruptedException {
-        while (System.nanoTime() < deadlineNanos) {
+    /** Sends frames paced by {@code limiter} while {@code more} says so. */
+    void sendWhile(BooleanSupplier more, RateLimiter limiter) throws InterruptedException {
+        while (more.getAsBoolean()) {
             limiter.acquire();
             sendNext();
         }
@@ -159,6 +160,13 @@ final class SoakFrames implements AutoCloseable {
     long labeledAcked() {
         BitSet a = acked();
         return a.stream().filter(this::isLabeled).count();
+    }
+
+    /** Labeled frames acknowledged, by true label (the {@code Emotion} code): the confusion matrix's row sums. */
+    long[] labelsAcked() {
+        long[] counts = new long[Emotion.values().length];
+        acked().stream().filter(this::isLabeled).forEach(n -> counts[faces.get(n % faces.size()).label().code()]++);
+        return counts;
     }
 
     long badAcked() {
