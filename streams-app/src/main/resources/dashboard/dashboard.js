@@ -79,6 +79,40 @@
     rejects(s.rejects);
     sources(s.sources);
     if (s.accuracy) { accuracy(s.accuracy, s.modelVersion); }
+    if (s.rollout) { rollout(s.rollout); }
+  }
+
+  // ---- rollout (topic mode) ----------------------------------------------------------------------------------
+  function rollout(r) {
+    $('rollout-panel').hidden = false;
+    $('rollout-topic').textContent = '(control topic ' + r.controlTopic + ')';
+    var lineup = $('rollout-lineup');
+    lineup.textContent = 'champion ' + (r.champion ? r.champion.version : 'none yet (model.path)') + ' · '
+      + (r.challenger ? 'challenger ' + r.challenger.version + ' (' + r.challenger.rollout + ', shadowing '
+        + Math.round(100 * r.challenger.shadowShare) + '% of the frames since '
+        + new Date(r.challenger.since).toLocaleTimeString() + ')' : 'no challenger');
+    lineup.setAttribute('data-champion', r.champion ? r.champion.version : '');
+    lineup.setAttribute('data-challenger', r.challenger ? r.challenger.version : '');
+    var body = $('rollout-comparison').tBodies[0];
+    body.innerHTML = '';
+    r.comparisons.forEach(function (c) {
+      var tr = el('tr', { 'data-rollout': c.rollout, 'data-decision': c.decision || '' });
+      [c.rollout + ': ' + c.challenger + ' vs ' + c.champion, c.shadowed, pct(c.agreement), c.labeled,
+        pct(c.championAccuracy), pct(c.challengerAccuracy), c.championOnly, c.challengerOnly,
+        c.pValue.toPrecision(3), c.decision || 'undecided'].forEach(function (v) { tr.appendChild(el('td', null, v)); });
+      body.appendChild(tr);
+    });
+    var hist = $('rollout-history').tBodies[0];
+    hist.innerHTML = '';
+    r.history.slice().reverse().forEach(function (h) {
+      var tr = el('tr', { 'data-action': h.action || '', 'data-accepted': String(h.accepted) });
+      tr.appendChild(el('td', null, h.time ? new Date(h.time).toLocaleTimeString() : ''));
+      tr.appendChild(el('td', null, (h.action || 'UNREADABLE') + ' ' + (h.version || '')));
+      tr.appendChild(el('td', null, h.decidedBy || ''));
+      var why = h.accepted ? h.reason : 'refused: ' + h.refusal;
+      tr.appendChild(el('td', { 'class': h.accepted ? '' : 'refused' }, why));
+      hist.appendChild(tr);
+    });
   }
 
   // frames/s of the server's last 120 one-second ticks, oldest first: a page opened after a replay still shows it
@@ -144,11 +178,17 @@
   function accuracy(list, serving) {
     var body = $('accuracy-table').tBodies[0];
     body.innerHTML = '';
-    var overall = list.filter(function (a) { return a.scope === 'all'; });
+    // a challenger has no 'all' row while it is shadowed: its 'shadow' row heads its group instead
+    var hasAll = {};
+    list.forEach(function (a) { if (a.scope === 'all') { hasAll[a.modelVersion] = true; } });
+    var overall = list.filter(function (a) {
+      return a.scope === 'all' || (a.scope === 'shadow' && !hasAll[a.modelVersion]);
+    });
     overall.sort(function (a, b) { return a.modelVersion === serving ? -1 : b.modelVersion === serving ? 1 : 0; });
     overall.forEach(function (a) {
-      row(body, a, a.modelVersion + (a.modelVersion === serving ? ' (serving)' : ''), 'version');
-      list.filter(function (b) { return b.modelVersion === a.modelVersion && b.scope !== 'all'; }).forEach(function (b) {
+      row(body, a, a.modelVersion + (a.modelVersion === serving ? ' (serving)' : a.scope === 'shadow' ? ' (shadow)' : ''),
+        'version');
+      list.filter(function (b) { return b.modelVersion === a.modelVersion && b !== a; }).forEach(function (b) {
         row(body, b, '\u00a0\u00a0' + b.scope, 'scope muted');
       });
     });

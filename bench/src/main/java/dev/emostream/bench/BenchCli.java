@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * other work are only comparable within one run, which is why the ratio is always measured in one process.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Serving benchmarks: raw inference, batch norm folded, per-frame overheads, end to end, ratio, image formats, growth, soak, scale-out, failover.",
+        description = "Serving benchmarks: raw inference, batch norm folded, per-frame overheads, end to end, ratio, image formats, growth, soak, scale-out, failover, shadowing.",
         subcommands = {
                 RawCommand.class,
                 OverheadsCommand.class,
@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
                 FoldCommand.class,
                 FailoverCommand.class,
                 ScaleOutCommand.class,
+                ShadowCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class BenchCli {

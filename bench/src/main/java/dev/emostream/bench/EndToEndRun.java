@@ -207,6 +207,11 @@ final class EndToEndRun implements AutoCloseable {
         return p;
     }
 
+    /** The app instances, for benchmarks that set their models directly (shadow). */
+    List<EmotionStreamsApp> apps() {
+        return apps;
+    }
+
     void listen(EventListener listener) {
         this.listener = listener;
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -37,8 +38,15 @@ import dev.emostream.app.model.ModelHolder;
 import dev.emostream.app.model.ModelLoader;
 import dev.emostream.app.model.ModelWatcher;
 import dev.emostream.app.model.ServingModel;
+import dev.emostream.app.replay.KafkaOptions;
+import dev.emostream.app.rollout.ControlTopic;
+import dev.emostream.app.rollout.RolloutFollower;
+import dev.emostream.app.rollout.RolloutSettings;
+import dev.emostream.app.rollout.RolloutView;
 import dev.emostream.app.topology.AccuracyCounts;
 import dev.emostream.app.topology.EmotionTopology;
+import dev.emostream.app.topology.PairedCounts;
+import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.inference.NativeThreads;
 import dev.emostream.schemas.registry.SchemaRegistryClient;
@@ -49,8 +57,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The running application: the topology from {@link EmotionTopology}, a {@link KafkaStreams} client, the model
- * watcher and the HTTP endpoints, started and stopped together. Everything it needs comes from an
- * {@link AppConfig}; the command line ({@code StreamsAppCli run}) only builds the config and waits.
+ * watcher (folder mode) or the rollout follower (topic mode) and the HTTP endpoints, started and stopped together.
+ * Everything it needs comes from an {@link AppConfig}; the command line ({@code StreamsAppCli run}) only builds the
+ * config and waits.
  */
 public final class EmotionStreamsApp implements AutoCloseable {
 
@@ -73,6 +82,7 @@ public final class EmotionStreamsApp implements AutoCloseable {
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
     private ModelWatcher watcher;
+    private RolloutFollower follower;
     private HttpApi http;
     private Dashboard dashboard;
     private boolean closed;
@@ -109,11 +119,60 @@ public final class EmotionStreamsApp implements AutoCloseable {
         return new EmotionStreamsApp(config, model, registry);
     }
 
-    public Topology topology() {
-        return EmotionTopology.build(config.settings(), models, registry, config.registryProperties(), metrics, inference);
+    /** Topic mode's settings, or null in folder mode. */
+    private RolloutSettings rollout() {
+        return config.modelsFromTopic() ? config.rolloutSettings() : null;
     }
 
-    public synchronized EmotionStreamsApp start() throws IOException {
+    public Topology topology() {
+        return EmotionTopology.build(config.settings(), rollout(), models, registry, config.registryProperties(), metrics,
+                inference);
+    }
+
+    /**
+     * Starts everything; in topic mode it first reads the control topic to its end (creating it when missing), so the
+     * first frame is classified by the model the topic names.
+     */
+    public EmotionStreamsApp start() throws IOException {
+        prepare();
+        if (follower != null) {
+            awaitControlTopic();
+        }
+        synchronized (this) {
+            if (!closed) {
+                streams.start();
+            }
+        }
+        return this;
+    }
+
+    private void awaitControlTopic() throws IOException {
+        long next = System.nanoTime();
+        while (true) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+            }
+            try {
+                follower.caughtUp().get(1, java.util.concurrent.TimeUnit.SECONDS);
+                return;
+            } catch (java.util.concurrent.TimeoutException e) {
+                if (System.nanoTime() > next) {
+                    LOG.info("waiting for control topic {} before classifying", config.rolloutSettings().controlTopic());
+                    next = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                }
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IOException("cannot follow control topic " + config.rolloutSettings().controlTopic() + ": "
+                        + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading the control topic", e);
+            }
+        }
+    }
+
+    private synchronized void prepare() throws IOException {
         Topology topology = topology();
         LOG.debug("topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, config.streamsProperties());
@@ -150,14 +209,37 @@ public final class EmotionStreamsApp implements AutoCloseable {
             http = new HttpApi(config.httpHost(), config.httpPort(), status(), meters::scrape).withDashboard(dashboard)
                     .start();
         }
+        RolloutSettings rollout = rollout();
         Path watched = config.modelPath();
-        if (Files.isDirectory(watched) && !config.modelWatchInterval().isZero()) {
+        if (rollout != null) {
+            try (Admin admin = Admin.create(KafkaOptions.admin(config))) {
+                ControlTopic.ensure(admin, rollout.controlTopic());
+                ControlTopic.ensureShadow(admin, rollout.shadowTopic(), config.settings().emotionsTopic());
+            }
+            String stateDir = config.streamsProperties().getProperty("state.dir", "work/streams-state");
+            String appId = config.streamsProperties().getProperty("application.id", "emostream-app");
+            Path artifacts = Path.of(stateDir, appId + "-artifacts");
+            deleteRecursively(artifacts); // a cache of the topic's artifacts: rebuilt from the topic at each start
+            String clientId = config.streamsProperties().getProperty("client.id", appId);
+            follower = new RolloutFollower(rollout, models, new ModelLoader(config.foldBatchNorm()), metrics,
+                    KafkaOptions.consumer(config), registry, clientId + "-rollout", artifacts, models.current(),
+                    ModelArtifact.sha256(modelFile)).start();
+        } else if (Files.isDirectory(watched) && !config.modelWatchInterval().isZero()) {
             watcher = new ModelWatcher(watched, new ModelLoader(config.foldBatchNorm()), models, config.modelWatchInterval(),
                     modelFile);
             watcher.start();
         }
-        streams.start();
-        return this;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     public KafkaStreams streams() {
@@ -171,6 +253,11 @@ public final class EmotionStreamsApp implements AutoCloseable {
 
     public ModelHolder models() {
         return models;
+    }
+
+    /** What the control topic says (topic mode, once read); empty in folder mode. */
+    public Optional<RolloutView> rolloutView() {
+        return follower == null ? Optional.empty() : Optional.ofNullable(follower.view());
     }
 
     /** Why the app stopped itself (a permanent error), once it has decided to. */
@@ -216,6 +303,25 @@ public final class EmotionStreamsApp implements AutoCloseable {
             }
 
             @Override
+            public Optional<RolloutView> rollout() {
+                return rolloutView();
+            }
+
+            @Override
+            public List<PairedCounts> comparisons() {
+                if (follower == null) {
+                    return List.of();
+                }
+                ReadOnlyKeyValueStore<String, PairedCounts> store = streams.store(StoreQueryParameters.fromNameAndType(
+                        EmotionTopology.ROLLOUT_STORE, QueryableStoreTypes.<String, PairedCounts>keyValueStore()));
+                List<PairedCounts> out = new ArrayList<>();
+                try (KeyValueIterator<String, PairedCounts> it = store.all()) {
+                    it.forEachRemaining(kv -> out.add(kv.value));
+                }
+                return out;
+            }
+
+            @Override
             public InputLag inputLag() {
                 return InputLag.from(streams.metrics(), config.settings().inputPattern());
             }
@@ -251,6 +357,9 @@ public final class EmotionStreamsApp implements AutoCloseable {
         closed = true;
         if (watcher != null) {
             watcher.close();
+        }
+        if (follower != null) {
+            follower.close();
         }
         if (streams != null) {
             streams.close(timeout);

@@ -32,6 +32,10 @@ import picocli.CommandLine.Option;
                         + "classifier.batches.waiting, classifier.native.threads, frame.min.size, frame.max.size, "
                         + "image.max.bytes, image.max.size, image.max.pixels, model.path, "
                         + "model.watch.interval.ms, model.fold.batch.norm, http.host, http.port, stream.thread.max.replacements.",
+                "Models: model.source=folder (default) serves the newest artifact of model.path and swaps in newer ones; "
+                        + "model.source=topic follows the control topic (rollout.topic, shadow.topic, rollout.shadow.share, "
+                        + "rollout.min.labeled, rollout.max.labeled, rollout.alpha, rollout.max.duration.ms; see "
+                        + "`streams-app models --help`).",
         },
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:stopped cleanly", "1:failed (configuration, Kafka, a permanent registry error)",

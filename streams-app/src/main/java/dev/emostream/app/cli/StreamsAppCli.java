@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 dev.emostream.app.replay.ReplayCommand.class,
                 dev.emostream.app.replay.SubmissionCommand.class,
                 dev.emostream.app.demo.DemoCommand.class,
+                dev.emostream.app.rollout.ModelsCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class StreamsAppCli {
@@ -31,7 +32,7 @@ public final class StreamsAppCli {
         CommandLine cli = new CommandLine(new StreamsAppCli());
         // A bad model or config ends with one line saying why, not a stack trace.
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("streams-app " + cmd.getCommandName() + ": " + oneLine(e));
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(e));
             return e instanceof dev.emostream.model.artifact.ModelArtifactException ? EXIT_BAD_MODEL : EXIT_FAILED;
         });
         return cli;

@@ -12,6 +12,7 @@ import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
+import dev.emostream.app.rollout.RolloutSettings;
 import dev.emostream.app.topology.FaceFrameValidator;
 import dev.emostream.app.topology.TopologySettings;
 import dev.emostream.model.artifact.ModelLocator;
@@ -58,13 +59,26 @@ public final class AppConfig {
     public static final String HTTP_PORT = "http.port";
     /** How often a stream thread failing the same way (not a transient failure) is replaced before the app stops. */
     public static final String MAX_THREAD_REPLACEMENTS = "stream.thread.max.replacements";
+    /** Where models come from: {@code folder} ({@code model.path}, watched) or {@code topic} (the control topic). */
+    public static final String MODEL_SOURCE = "model.source";
+    public static final String ROLLOUT_TOPIC = "rollout.topic";
+    public static final String SHADOW_TOPIC = "shadow.topic";
+    public static final String SHADOW_SHARE = "rollout.shadow.share";
+    public static final String ROLLOUT_MIN_LABELED = "rollout.min.labeled";
+    public static final String ROLLOUT_MAX_LABELED = "rollout.max.labeled";
+    public static final String ROLLOUT_ALPHA = "rollout.alpha";
+    public static final String ROLLOUT_MAX_DURATION_MS = "rollout.max.duration.ms";
+    public static final String SOURCE_FOLDER = "folder";
+    public static final String SOURCE_TOPIC = "topic";
 
     /** Keys of this app, removed before the rest goes to {@code KafkaStreams}. */
     public static final Set<String> APP_KEYS = Set.of(INPUT_PATTERN, EMOTIONS_TOPIC, ACCURACY_TOPIC, REJECTED_TOPIC,
             BATCH_SIZE, BATCH_MAX_WAIT_MS, BATCH_IDLE_MS, BATCH_BACKLOG_MS, BATCH_LINGER_MS, LATENCY_TARGET_MS,
             LIVE_COMMIT_MS, COMMIT_BACKLOG_MS, BATCHES_IN_FLIGHT, BATCHES_WAITING, NATIVE_THREADS,
             FRAME_MIN_SIZE, FRAME_MAX_SIZE, IMAGE_MAX_BYTES, IMAGE_MAX_SIZE, IMAGE_MAX_PIXELS, MODEL_PATH,
-            MODEL_WATCH_INTERVAL_MS, MODEL_FOLD_BATCH_NORM, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS);
+            MODEL_WATCH_INTERVAL_MS, MODEL_FOLD_BATCH_NORM, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS, MODEL_SOURCE,
+            ROLLOUT_TOPIC, SHADOW_TOPIC, SHADOW_SHARE, ROLLOUT_MIN_LABELED, ROLLOUT_MAX_LABELED, ROLLOUT_ALPHA,
+            ROLLOUT_MAX_DURATION_MS);
 
     private final Map<String, String> values;
 
@@ -77,6 +91,7 @@ public final class AppConfig {
         modelWatchInterval();
         maxThreadReplacements();
         foldBatchNorm();
+        rolloutSettings();
     }
 
     /** Local development defaults: a broker and a registry on localhost, state under ./work. */
@@ -123,6 +138,15 @@ public final class AppConfig {
         d.put(HTTP_HOST, "127.0.0.1");
         d.put(HTTP_PORT, "8080");
         d.put(MAX_THREAD_REPLACEMENTS, "5");
+        RolloutSettings r = RolloutSettings.defaults();
+        d.put(MODEL_SOURCE, SOURCE_FOLDER);
+        d.put(ROLLOUT_TOPIC, r.controlTopic());
+        d.put(SHADOW_TOPIC, r.shadowTopic());
+        d.put(SHADOW_SHARE, String.valueOf(r.shadowShare()));
+        d.put(ROLLOUT_MIN_LABELED, String.valueOf(r.minLabeled()));
+        d.put(ROLLOUT_MAX_LABELED, String.valueOf(r.maxLabeled()));
+        d.put(ROLLOUT_ALPHA, String.valueOf(r.alpha()));
+        d.put(ROLLOUT_MAX_DURATION_MS, String.valueOf(r.maxDuration().toMillis()));
         return d;
     }
 
@@ -194,6 +218,30 @@ public final class AppConfig {
         return Duration.ofMillis(ms);
     }
 
+    /** Whether models come from the control topic ({@code model.source=topic}) rather than the folder. */
+    public boolean modelsFromTopic() {
+        String v = required(MODEL_SOURCE);
+        if (!v.equals(SOURCE_FOLDER) && !v.equals(SOURCE_TOPIC)) {
+            throw new ConfigException(MODEL_SOURCE, v, "must be " + SOURCE_FOLDER + " or " + SOURCE_TOPIC);
+        }
+        return v.equals(SOURCE_TOPIC);
+    }
+
+    /** The control topic, shadowing and decision rule; read in both modes (the {@code models} commands need them). */
+    public RolloutSettings rolloutSettings() {
+        modelsFromTopic();
+        double share = doubleValue(SHADOW_SHARE);
+        double alpha = doubleValue(ROLLOUT_ALPHA);
+        try {
+            return new RolloutSettings(required(ROLLOUT_TOPIC), required(SHADOW_TOPIC), share,
+                    longValue(ROLLOUT_MIN_LABELED), longValue(ROLLOUT_MAX_LABELED), alpha,
+                    Duration.ofMillis(longValue(ROLLOUT_MAX_DURATION_MS)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("rollout settings (" + SHADOW_SHARE + ", " + ROLLOUT_MIN_LABELED + ", "
+                    + ROLLOUT_MAX_LABELED + ", " + ROLLOUT_ALPHA + ", " + ROLLOUT_MAX_DURATION_MS + "): " + e.getMessage());
+        }
+    }
+
     public boolean foldBatchNorm() {
         String v = values.getOrDefault(MODEL_FOLD_BATCH_NORM, "true").trim();
         if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
@@ -237,6 +285,15 @@ public final class AppConfig {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new ConfigException(key, v, "not an integer");
+        }
+    }
+
+    private double doubleValue(String key) {
+        String v = required(key);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, v, "not a number");
         }
     }
 

@@ -13,7 +13,9 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 import dev.emostream.app.http.AppStatus;
+import dev.emostream.app.http.RolloutJson;
 import dev.emostream.app.topology.AccuracyCounts;
+import dev.emostream.app.topology.PairedCounts;
 import dev.emostream.model.Emotion;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -118,7 +120,16 @@ final class DashboardStats {
         m.put("rejects", rejects);
         m.put("sources", counts.snapshot());
         accuracy(m);
+        status.rollout().ifPresent(view -> m.put("rollout", RolloutJson.of(view, comparisons())));
         return m;
+    }
+
+    private List<PairedCounts> comparisons() {
+        try {
+            return status.comparisons();
+        } catch (RuntimeException e) {
+            return List.of(); // starting or rebalancing
+        }
     }
 
     private void accuracy(Map<String, Object> m) {

@@ -32,6 +32,7 @@ import dev.emostream.app.replay.StreamAccuracy;
 import dev.emostream.app.replay.StreamScore;
 import dev.emostream.app.replay.Submission;
 import dev.emostream.app.replay.SubmissionCommand;
+import dev.emostream.app.rollout.ModelPublisher;
 import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.artifact.ModelLocator;
 import dev.emostream.model.csv.Fer2013CsvReader;
@@ -54,6 +55,10 @@ import picocli.CommandLine.Spec;
                         + "can join), runs the app with the shipped model, replays a FER2013 CSV through it, writes "
                         + "the Kaggle submission and prints frames, accuracy, per-class recall, throughput and "
                         + "latency. The last line is machine-readable: demo: frames=N accuracy=X submission=PATH.",
+                "With --challenger FILE the app follows a control topic instead of its models folder: the model is "
+                        + "published as champion, FILE as challenger, both classify every face, the dashboard shows "
+                        + "their accuracy and agreement live, and the rule's decision is printed when it comes "
+                        + "(rollout.min.labeled defaults to a quarter of the faces, at most 2,000).",
         },
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:failed", "2:no usable model", "3:no FER2013 CSV found"})
@@ -82,6 +87,11 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--limit", paramLabel = "N", description = "Replay only the first N faces.")
     Long limit;
+
+    @Option(names = "--challenger", paramLabel = "FILE",
+            description = "A model artifact to roll out against the model: shadowed on every face, promoted or dropped "
+                    + "by the rule (docs/OPERATIONS.md, \"Rolling out a model\").")
+    Path challenger;
 
     @Mixin
     FrameFormatOptions frames = new FrameFormatOptions();
@@ -137,12 +147,17 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("starting the embedded Kafka broker and schema registry...");
             err.flush();
             env.startInfrastructure(layout.registryApp());
-            AppConfig config = env.appConfig(artifact, properties);
+            AppConfig config = env.appConfig(artifact, challenger == null ? properties
+                    : DemoRollout.properties(rows, properties));
             stdout.println("Kafka bootstrap servers: " + env.broker().bootstrapServers());
             stdout.println("schema registry:         " + env.registry().url());
             String topic = ReplayCommand.DEFAULT_TOPIC;
             env.createTopics(List.of(topic, config.settings().emotionsTopic(), config.settings().accuracyTopic(),
                     config.settings().rejectedTopic()));
+            if (challenger != null) {
+                // before the app starts, so it serves the champion the topic names from its first frame
+                new ModelPublisher(config).publish(artifact, true, "the demo's model");
+            }
             EmotionStreamsApp app = env.startApp();
             stdout.println("model:                   " + app.models().current().version() + " (" + artifact + ")");
             if (app.httpPort() > 0) {
@@ -156,6 +171,16 @@ public final class DemoCommand implements Callable<Integer> {
                     (System.nanoTime() - started) / 1e9, rows, csv, format.describe());
             err.flush();
 
+            DemoRollout rollout = null;
+            if (challenger != null) {
+                ModelPublisher.Result published = new ModelPublisher(config).publish(challenger, false,
+                        "the demo's challenger");
+                rollout = new DemoRollout(app, published, config.rolloutSettings());
+                rollout.awaitShadowing(Duration.ofSeconds(60));
+                stdout.println("challenger:              " + published.version() + " (" + challenger + "), "
+                        + published.after().rollout().id() + ", " + rollout.rule());
+                stdout.flush();
+            }
             Result result = replayAndScore(env, config, csv, topic, rows, format, err);
             if (result == null) {
                 return 1;
@@ -167,6 +192,9 @@ public final class DemoCommand implements Callable<Integer> {
                     SOURCE, c.accuracy(), c.correct(), c.labeled()));
             if (result.malformed() > 0) {
                 stdout.println("malformed rows skipped: " + result.malformed());
+            }
+            if (rollout != null) {
+                stdout.println(rollout.awaitDecision(Duration.ofSeconds(30)));
             }
             // A person at a terminal keeps the dashboard; a script gets its exit code.
             boolean finish = exit != null ? exit : System.console() == null;

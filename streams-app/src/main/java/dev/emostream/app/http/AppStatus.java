@@ -7,7 +7,9 @@ import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
 
 import dev.emostream.app.metrics.AppMetrics;
+import dev.emostream.app.rollout.RolloutView;
 import dev.emostream.app.topology.AccuracyCounts;
+import dev.emostream.app.topology.PairedCounts;
 
 /** What the HTTP endpoints report, read from the running app. */
 public interface AppStatus {
@@ -32,6 +34,21 @@ public interface AppStatus {
      *         (starting, rebalancing)
      */
     List<AccuracyCounts> accuracy();
+
+    /** Topic mode: what the control topic says (champion, rollout, history); empty in folder mode. */
+    default Optional<RolloutView> rollout() {
+        return Optional.empty();
+    }
+
+    /**
+     * The rollouts' paired counts held by this instance (interactive query on the rollout store; with several
+     * instances, the one whose task owns a rollout's key holds it).
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
+     */
+    default List<PairedCounts> comparisons() {
+        return List.of();
+    }
 
     /** Consumer lag on the app's input partitions held by this instance. */
     default InputLag inputLag() {

@@ -25,6 +25,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.emostream.app.dashboard.Dashboard;
 import dev.emostream.app.metrics.AppMetrics;
 import dev.emostream.app.topology.AccuracyCounts;
+import dev.emostream.app.topology.PairedCounts;
 import dev.emostream.model.Emotion;
 
 /**
@@ -35,7 +36,8 @@ import dev.emostream.model.Emotion;
  *       configured, failed and replaced), so an orchestrator can act on a lagging or crash-looping instance, and
  *       the events' latency (p50, p99 over the last minute, per model version)</li>
  *   <li>{@code /health/live}: liveness, 503 only once Streams has failed or stopped (a restart would help)</li>
- *   <li>{@code /accuracy}: the running accuracy snapshots held by this instance, JSON</li>
+ *   <li>{@code /accuracy}: the running accuracy snapshots held by this instance, JSON; in topic mode also the
+ *       rollout: champion, challenger, the paired counts this instance holds, the latest rollout records</li>
  *   <li>{@code /metrics}: Prometheus text</li>
  * </ul>
  * Anything else is 404; a method other than GET or HEAD is 405; a request body is 413 and an overlong path or
@@ -192,7 +194,20 @@ public final class HttpApi implements AutoCloseable {
             m.put("confusion", c.confusionMatrix().toRows());
             out.add(m);
         }
-        send(exchange, 200, "application/json", json(Map.of("modelVersion", status.modelVersion(), "snapshots", out)));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("modelVersion", status.modelVersion());
+        body.put("snapshots", out);
+        status.rollout().ifPresent(view -> body.put("rollout", RolloutJson.of(view, comparisons())));
+        send(exchange, 200, "application/json", json(body));
+    }
+
+    /** The paired counts this instance holds; none while its rollout store is not queryable. */
+    private List<PairedCounts> comparisons() {
+        try {
+            return status.comparisons();
+        } catch (InvalidStateStoreException e) {
+            return List.of();
+        }
     }
 
     private static String json(Object value) {

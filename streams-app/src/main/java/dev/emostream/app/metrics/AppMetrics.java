@@ -19,7 +19,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * The app's own meters. Prometheus names (with the registry's suffixes):
  * {@code emostream_frames_classified_total} (rate() of it is frames/s), {@code emostream_batch_size}
  * (a distribution), {@code emostream_inference_seconds} (a timer per batch),
- * {@code emostream_frames_rejected_total{reason=...}}, and
+ * {@code emostream_frames_rejected_total{reason=...}}; during a rollout
+ * {@code emostream_shadow_frames_total{model_version=...}} and {@code emostream_shadow_agreed_total{model_version=...}}
+ * (the challenger's frames and those it put in the champion's class: their rates' ratio is the agreement),
+ * {@code emostream_shadow_failed_total}, {@code emostream_shadow_inference_seconds} and
+ * {@code emostream_rollout_refused_total} (control records refused; the reasons are in the log and
+ * {@code models status}); and
  * {@code emostream_event_latency_seconds{model_version=...}}: a histogram, 10 ms to 10 s, of each event's
  * {@code classifiedTime - captureTime}, recorded as the event is forwarded. Capture to classified rather than to
  * the commit that makes the event visible, because a downstream consumer can recompute it from the event's own
@@ -37,6 +42,11 @@ public final class AppMetrics {
     private final Timer inference;
     private final Map<String, Counter> rejects = new ConcurrentHashMap<>();
     private final Map<String, Timer> eventLatency = new ConcurrentHashMap<>();
+    private final Map<String, Counter> shadowed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> agreed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> shadowFailed = new ConcurrentHashMap<>();
+    private final Timer shadowInference;
+    private final Counter refused;
     private static final FrameListener NO_LISTENER = (event, face) -> { };
     private volatile FrameListener listener = NO_LISTENER;
 
@@ -49,6 +59,12 @@ public final class AppMetrics {
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry);
         this.inference = Timer.builder("emostream.inference")
                 .description("Time to preprocess and classify one batch").publishPercentileHistogram()
+                .register(registry);
+        this.shadowInference = Timer.builder("emostream.shadow.inference")
+                .description("Time the challenger took on a batch's shadowed frames, after the champion")
+                .register(registry);
+        this.refused = Counter.builder("emostream.rollout.refused")
+                .description("Control-topic records refused (a bad artifact, a step that does not fit the rollout)")
                 .register(registry);
     }
 
@@ -119,6 +135,34 @@ public final class AppMetrics {
                 .publishPercentiles(0.5, 0.99).percentilePrecision(2)
                 .distributionStatisticExpiry(LATENCY_WINDOW).distributionStatisticBufferLength(6)
                 .register(registry));
+    }
+
+    /** The challenger classified {@code frames} of a batch, {@code agreeing} of them in the champion's class. */
+    public void shadowClassified(String challenger, int frames, long agreeing, Duration took) {
+        shadowed.computeIfAbsent(challenger, v -> Counter.builder("emostream.shadow.frames")
+                .description("Frames the challenger classified beside the champion").tag("model.version", v)
+                .register(registry)).increment(frames);
+        agreed.computeIfAbsent(challenger, v -> Counter.builder("emostream.shadow.agreed")
+                .description("Shadowed frames the challenger put in the champion's class").tag("model.version", v)
+                .register(registry)).increment(agreeing);
+        shadowInference.record(took);
+    }
+
+    /** The challenger failed on a batch: its frames went unshadowed. */
+    public void shadowFailed(String challenger, int frames) {
+        shadowFailed.computeIfAbsent(challenger, v -> Counter.builder("emostream.shadow.failed")
+                .description("Frames left unshadowed because the challenger failed on their batch")
+                .tag("model.version", v).register(registry)).increment(frames);
+    }
+
+    /** A control-topic record refused (its artifact or its rollout step). */
+    public void rolloutRefused() {
+        refused.increment();
+    }
+
+    public double shadowedCount(String challenger) {
+        Counter c = shadowed.get(challenger);
+        return c == null ? 0 : c.count();
     }
 
     public void rejected(String reason) {

@@ -23,6 +23,13 @@ public final class ModelLoader {
      */
     public ServingModel load(Path fileOrFolder) throws ModelArtifactException {
         Path file = ModelLocator.resolve(fileOrFolder);
-        return ServingModel.of(ModelArtifact.load(file), file.toAbsolutePath().toString(), foldBatchNorm);
+        return load(file, file.toAbsolutePath().toString());
+    }
+
+    /**
+     * @param origin where it came from, for logs and /health (a control topic's artifacts are files in a cache)
+     */
+    public ServingModel load(Path file, String origin) throws ModelArtifactException {
+        return ServingModel.of(ModelArtifact.load(file), origin, foldBatchNorm);
     }
 }

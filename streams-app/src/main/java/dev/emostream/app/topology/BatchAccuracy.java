@@ -33,6 +33,15 @@ final class BatchAccuracy {
         count(version, AccuracyKey.sourceScope(sourceId), predicted, truth);
     }
 
+    /**
+     * One frame the challenger shadowed: its accuracy as {@code <challenger>|shadow} ({@code truth} null for an
+     * unlabeled frame), its agreement as {@code <challenger>|agreement:<champion>}, the champion's class as the truth.
+     */
+    void addShadow(String challenger, String champion, Emotion predicted, Emotion championPredicted, Emotion truth) {
+        count(challenger, AccuracyKey.SHADOW, predicted, truth);
+        count(challenger, AccuracyKey.agreementScope(champion), predicted, championPredicted);
+    }
+
     private void count(String version, String scope, Emotion predicted, Emotion truth) {
         Counts c = byKey.computeIfAbsent(AccuracyKey.of(version, scope), k -> new Counts(version, scope));
         c.seen++;

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.BranchedKStream;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -23,9 +24,12 @@ import org.apache.kafka.streams.state.Stores;
 
 import dev.emostream.app.metrics.AppMetrics;
 import dev.emostream.app.model.ModelHolder;
+import dev.emostream.app.rollout.RolloutRule;
+import dev.emostream.app.rollout.RolloutSettings;
 import dev.emostream.model.image.ImageLimits;
 import dev.emostream.schemas.AccuracySnapshot;
 import dev.emostream.schemas.EmotionEvent;
+import dev.emostream.schemas.ModelControl;
 import dev.emostream.schemas.registry.SchemaRegistryClient;
 import dev.emostream.schemas.serde.AvroSerde;
 
@@ -41,7 +45,9 @@ import dev.emostream.schemas.serde.AvroSerde;
  *                                                                   -> emotion-accuracy
  * </pre>
  *
- * Every input record ends in exactly one of {@code emotions} and {@code rejected-faces}. See
+ * In topic mode ({@link RolloutSettings}) the classifier also forwards a challenger's events to the shadow topic, and
+ * each batch's paired counts, repartitioned by rollout, to the rollout judge [rollout-store], whose decisions go to the
+ * control topic. Every input record ends in exactly one of {@code emotions} and {@code rejected-faces}. See
  * docs/ARCHITECTURE.md for the guarantees.
  */
 public final class EmotionTopology {
@@ -50,6 +56,9 @@ public final class EmotionTopology {
     public static final String ACCURACY_STORE = "accuracy-store";
     /** Name of the repartition topic (prefixed by the application id, suffixed by -repartition). */
     public static final String ACCURACY_REPARTITION = "accuracy-by-scope";
+    public static final String ROLLOUT_STORE = "rollout-store";
+    /** Name of the repartition topic of the paired counts, keyed by rollout id. */
+    public static final String ROLLOUT_REPARTITION = "rollout-comparison";
 
     private EmotionTopology() {
     }
@@ -76,6 +85,24 @@ public final class EmotionTopology {
      */
     public static Topology build(TopologySettings settings, ModelHolder models, SchemaRegistryClient registry,
                                  Map<String, ?> serdeConfig, AppMetrics metrics, Executor inference) {
+        return build(settings, null, models, registry, serdeConfig, metrics, inference);
+    }
+
+    /**
+     * @param rollout topic mode: the shadow topic, the rollout judge and its control topic; null for folder mode,
+     *                whose topology has none of them
+     */
+    public static Topology build(TopologySettings settings, RolloutSettings rollout, ModelHolder models,
+                                 SchemaRegistryClient registry, Map<String, ?> serdeConfig, AppMetrics metrics,
+                                 Executor inference) {
+        if (rollout != null) {
+            for (String out : new String[]{rollout.shadowTopic(), rollout.controlTopic()}) {
+                if (settings.inputPattern().matcher(out).matches()) {
+                    throw new IllegalArgumentException("output topic '" + out + "' matches the input pattern '"
+                            + settings.inputPattern().pattern() + "'");
+                }
+            }
+        }
         Serde<EmotionEvent> eventSerde = valueSerde(EmotionEvent.class, registry, serdeConfig);
         Serde<AccuracySnapshot> snapshotSerde = valueSerde(AccuracySnapshot.class, registry, serdeConfig);
         ImageLimits imageLimits = FaceFrameValidator.limits(settings, serdeConfig);
@@ -95,12 +122,16 @@ public final class EmotionTopology {
                 .to(settings.rejectedTopic(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName("dead-letters"));
 
-        Map<String, KStream<byte[], Classified>> classified = branches.get("intake-valid")
+        BranchedKStream<byte[], Classified> split = branches.get("intake-valid")
                 .mapValues(value -> ((Intake.Valid) value).frame(), Named.as("valid-frame"))
                 .process(classifier(settings, models, metrics, inference), Named.as("micro-batch-classifier"))
                 .split(Named.as("classified-"))
-                .branch((key, value) -> value instanceof Classified.Event, Branched.as("events"))
-                .defaultBranch(Branched.as("accuracy"));
+                .branch((key, value) -> value instanceof Classified.Event, Branched.as("events"));
+        if (rollout != null) {
+            split = split.branch((key, value) -> value instanceof Classified.Shadow, Branched.as("shadow"))
+                    .branch((key, value) -> value instanceof Classified.Comparison, Branched.as("comparisons"));
+        }
+        Map<String, KStream<byte[], Classified>> classified = split.defaultBranch(Branched.as("accuracy"));
 
         classified.get("classified-events")
                 .mapValues(value -> ((Classified.Event) value).event(), Named.as("event"))
@@ -117,6 +148,21 @@ public final class EmotionTopology {
                 .process(aggregator(), Named.as("accuracy-aggregator"))
                 .to(settings.accuracyTopic(), Produced.with(Serdes.String(), snapshotSerde).withName("accuracy-snapshots"));
 
+        if (rollout != null) {
+            classified.get("classified-shadow")
+                    .mapValues(value -> ((Classified.Shadow) value).event(), Named.as("shadow-event"))
+                    .to(rollout.shadowTopic(), Produced.with(Serdes.ByteArray(), eventSerde).withName("shadow-events"));
+            // every instance's batches of one rollout meet in one task, which alone decides (RolloutJudge)
+            classified.get("classified-comparisons")
+                    .map((key, value) -> {
+                        PairedCounts counts = ((Classified.Comparison) value).counts();
+                        return KeyValue.pair(counts.rolloutId(), counts);
+                    }, Named.as("comparison-by-rollout"))
+                    .repartition(Repartitioned.with(Serdes.String(), PairedCounts.SERDE).withName(ROLLOUT_REPARTITION))
+                    .process(judge(rollout.rule()), Named.as("rollout-judge"))
+                    .to(rollout.controlTopic(), Produced.with(Serdes.String(),
+                            valueSerde(ModelControl.class, registry, serdeConfig)).withName("rollout-decisions"));
+        }
         return builder.build();
     }
 
@@ -145,6 +191,22 @@ public final class EmotionTopology {
                 StoreBuilder<KeyValueStore<Long, BufferedFrame>> store = Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(FRAME_BUFFER_STORE), Serdes.Long(), BufferedFrame.SERDE)
                         .withCachingEnabled();
+                return Set.of(store);
+            }
+        };
+    }
+
+    private static ProcessorSupplier<String, PairedCounts, String, ModelControl> judge(RolloutRule rule) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public RolloutJudge get() {
+                return new RolloutJudge(ROLLOUT_STORE, rule);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                StoreBuilder<KeyValueStore<String, PairedCounts>> store = Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ROLLOUT_STORE), Serdes.String(), PairedCounts.SERDE);
                 return Set.of(store);
             }
         };

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import dev.emostream.app.metrics.AppMetrics;
+import dev.emostream.app.model.Lineup;
 import dev.emostream.app.model.ModelHolder;
 import dev.emostream.app.model.ServingModel;
 import dev.emostream.model.face.FaceImage;
@@ -41,7 +42,9 @@ import dev.emostream.schemas.EmotionEvent;
  * on the stream thread only, in the order the batches were taken (big-endian sequence keys: arrival order, so
  * per-key order), deleting their frames in the same transaction; frames in the model when the task closes stay in
  * the store for the task's next owner. The model is read once per batch: a swap takes effect on the next batch.
- * The reasoning and the measurements: docs/ARCHITECTURE.md, "micro-batch-classifier".
+ * During a rollout the batch's {@link ShadowBatch} runs the challenger on its share of the frames after the champion,
+ * and its events go out with the champion's. The reasoning and the measurements: docs/ARCHITECTURE.md,
+ * "micro-batch-classifier" and "Model rollout".
  */
 final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[], Classified> {
 
@@ -75,9 +78,9 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
     private boolean uncommittedEvents;
     private long lastCommitRequestMs;
 
-    /** A batch handed to the model and not yet forwarded. */
+    /** A batch handed to the model and not yet forwarded; {@code shadow} null when no challenger shadows it. */
     private record InFlight(List<KeyValue<Long, BufferedFrame>> frames, List<FaceImage> faces, ServingModel model,
-                            CompletableFuture<Inference> result) {
+                            ShadowBatch shadow, CompletableFuture<Inference> result) {
     }
 
     /** What the worker hands back: the predictions, how long the model took, and when it finished. */
@@ -223,7 +226,9 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         for (KeyValue<Long, BufferedFrame> kv : batch) {
             faces.add(kv.value.frame().image());
         }
-        InFlight next = new InFlight(batch, faces, models.current(), new CompletableFuture<>());
+        Lineup lineup = models.lineup();
+        InFlight next = new InFlight(batch, faces, lineup.champion(), ShadowBatch.of(lineup, batch),
+                new CompletableFuture<>());
         inFlight.add(next);
         try {
             inference.execute(() -> classify(next));
@@ -240,7 +245,9 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             long start = System.nanoTime();
             List<EmotionPrediction> predictions = batch.model().classify(batch.faces());
             long nanos = System.nanoTime() - start;
-            pace.batchDone(batch.faces().size(), nanos);
+            // the pace counts the challenger's time too, so the latency target bounds the batch with its shadow work
+            long shadowNanos = batch.shadow() == null ? 0 : batch.shadow().classify(batch.faces());
+            pace.batchDone(batch.faces().size(), nanos + shadowNanos);
             batch.result().complete(new Inference(predictions, nanos, System.currentTimeMillis()));
         } catch (RuntimeException | Error e) {
             // the frames stay buffered; the stream thread fails when it comes to forward this batch
@@ -330,12 +337,18 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             newest = Math.max(newest, b.timestamp());
             buffer.delete(batch.frames().get(i).key);
         }
+        if (batch.shadow() != null) {
+            for (Record<byte[], Classified> shadowed : batch.shadow().records(batch.frames(), predictions, classifiedAt,
+                    newest, accuracy, metrics)) {
+                context.forward(shadowed);
+            }
+        }
         for (AccuracyUpdate update : accuracy.updates()) {
             context.forward(new Record<>(null, new Classified.Accuracy(update), newest, new RecordHeaders()));
         }
     }
 
-    private static EmotionEvent toEvent(ValidFrame f, EmotionPrediction p, String version, Instant classified) {
+    static EmotionEvent toEvent(ValidFrame f, EmotionPrediction p, String version, Instant classified) {
         List<Float> scores = new ArrayList<>(p.scores().length);
         for (float s : p.scores()) {
             scores.add(s);

@@ -33,7 +33,7 @@ class StreamsAppCliTest {
     @DisplayName("--help lists the subcommands")
     void help() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("run");
+        assertThat(out.toString()).contains("run", "models");
     }
 
     @Test
@@ -47,6 +47,30 @@ class StreamsAppCliTest {
         for (String key : dev.emostream.app.config.AppConfig.APP_KEYS) {
             assertThat(unwrapped).as("run --help names %s", key).contains(key);
         }
+    }
+
+    @Test
+    @DisplayName("models --help lists its subcommands, each with a --help of its own")
+    void modelsHelp() {
+        assertThat(run("models", "--help")).isZero();
+        assertThat(out.toString()).contains("publish", "promote", "rollback", "status");
+        for (String sub : new String[]{"publish", "promote", "rollback", "status"}) {
+            assertThat(run("models", sub, "--help")).as(sub).isZero();
+        }
+        assertThat(out.toString()).contains("--champion", "--reason", "--json");
+    }
+
+    @Test
+    @DisplayName("models publish of a corrupt artifact: one line naming it, exit code 2, before touching Kafka")
+    void publishBadArtifact() throws Exception {
+        Path model = dir.resolve("bad.model.zip");
+        Files.write(model, new byte[]{1, 2, 3});
+
+        int code = run("models", "publish", model.toString(), "-p", "bootstrap.servers=127.0.0.1:1");
+
+        assertThat(code).isEqualTo(StreamsAppCli.EXIT_BAD_MODEL);
+        assertThat(err.toString().strip()).startsWith("streams-app models publish: model artifact " + model)
+                .doesNotContain("\n");
     }
 
     @Test

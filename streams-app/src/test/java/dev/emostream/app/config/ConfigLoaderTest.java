@@ -33,6 +33,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    @DisplayName("models come from the folder unless model.source=topic; the rollout keys are checked at load time and "
+            + "never reach Kafka")
+    void rolloutKeys() {
+        AppConfig defaults = ConfigLoader.load(null, Map.of(), List.of());
+        assertThat(defaults.modelsFromTopic()).isFalse();
+        assertThat(defaults.rolloutSettings()).isEqualTo(dev.emostream.app.rollout.RolloutSettings.defaults());
+        AppConfig topic = ConfigLoader.load(null, Map.of(), List.of("model.source=topic", "rollout.shadow.share=0.25",
+                "rollout.min.labeled=500", "rollout.max.labeled=4000"));
+        assertThat(topic.modelsFromTopic()).isTrue();
+        assertThat(topic.rolloutSettings().shadowShare()).isEqualTo(0.25);
+        assertThat(topic.rolloutSettings().rule().looks()).containsExactly(500, 1000, 2000, 4000);
+        assertThat(topic.streamsProperties()).doesNotContainKeys("model.source", "rollout.topic", "shadow.topic",
+                "rollout.shadow.share");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("model.source=git")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("model.source");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("rollout.shadow.share=1.5")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("shadow share");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("rollout.min.labeled=900",
+                "rollout.max.labeled=100"))).isInstanceOf(ConfigException.class).hasMessageContaining("min <= max");
+    }
+
+    @Test
     @DisplayName("one batch in flight per core, each on the cores shared evenly, unless set; 0 threads refused")
     void inferenceParallelism() {
         int cores = Runtime.getRuntime().availableProcessors();

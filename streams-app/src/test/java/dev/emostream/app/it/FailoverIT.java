@@ -22,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,7 +77,7 @@ class FailoverIT {
         env.createTopic(props.get("rejected.topic"), 1);
         TestModels.write(models, "failover-v1", 5);
         List<Fer2013Row> rows = ItSupport.rows(ItSupport.firstRows(dir, FRAMES));
-        List<String> sources = onePerPartition(PARTITIONS);
+        List<String> sources = ItSupport.onePerPartition(PARTITIONS);
 
         RestSchemaRegistryClient registry = new RestSchemaRegistryClient(env.registryUrl());
         AvroSerializer<FaceFrame> serializer = new AvroSerializer<>(registry);
@@ -169,16 +168,6 @@ class FailoverIT {
             }
         }
         LOG.info("first event of a moved partition classified {} ms after the kill", first - killedAt);
-    }
-
-    /** Source ids (record keys) that the default partitioner sends to partitions 0..n-1, one each. */
-    static List<String> onePerPartition(int n) {
-        Map<Integer, String> byPartition = new java.util.TreeMap<>();
-        for (int i = 0; byPartition.size() < n; i++) {
-            String key = "cam-" + i;
-            byPartition.putIfAbsent(Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % n, key);
-        }
-        return List.copyOf(byPartition.values());
     }
 
     private static void await(CountDownLatch latch) {

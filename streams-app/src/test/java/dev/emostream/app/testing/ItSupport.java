@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 
 import dev.emostream.embedded.junit.EmbeddedEnvironment;
 import dev.emostream.model.csv.Fer2013CsvReader;
@@ -166,6 +167,16 @@ public final class ItSupport {
             throw new AssertionError("no accuracy snapshot for " + key + " within " + timeout + "; keys seen " + keys);
         }
         return latest;
+    }
+
+    /** Source ids (record keys) that the default partitioner sends to partitions 0..n-1, one each. */
+    public static List<String> onePerPartition(int n) {
+        Map<Integer, String> byPartition = new java.util.TreeMap<>();
+        for (int i = 0; byPartition.size() < n; i++) {
+            String key = "cam-" + i;
+            byPartition.putIfAbsent(Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % n, key);
+        }
+        return List.copyOf(byPartition.values());
     }
 
     /** Properties for one app instance with its own topics, application id and state. */

@@ -15,12 +15,18 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import dev.emostream.app.demo.RepositoryLayout;
 import dev.emostream.model.Emotion;
 import dev.emostream.model.artifact.ModelArtifact;
+import dev.emostream.model.artifact.ModelArtifactException;
+import dev.emostream.model.artifact.ModelLocator;
 import dev.emostream.model.artifact.ModelMetadata;
 import dev.emostream.model.preprocess.PreprocessingRecipe;
 
-/** Small random-init model artifacts, so tests need not wait for training. Different seeds, different predictions. */
+/**
+ * Small random-init model artifacts, so tests need not wait for training (different seeds, different predictions, near
+ * chance accuracy), and the shipped model, a real one of known accuracy.
+ */
 public final class TestModels {
 
     public static final int CROP = 40;
@@ -44,6 +50,11 @@ public final class TestModels {
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
         return graph;
+    }
+
+    /** The shipped model ({@code models/} of the repository: its newest artifact), 0.67 on FER2013's public test. */
+    public static Path shipped() throws ModelArtifactException {
+        return ModelLocator.resolve(RepositoryLayout.find().root().resolve("models"));
     }
 
     /** Writes {@code <version>.model.zip} into {@code folder} and returns its path. */
