@@ -126,6 +126,23 @@ public final class ControlReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads until the record at {@code offset} has been read: a writer's own record, which the last stable offset
+     * may not pass yet right after its commit (the transaction markers are written after the commit returns).
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}
+     */
+    public void readPast(long offset, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (position(timeout) <= offset) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("control topic " + partition.topic() + " not read past offset "
+                        + offset + " within " + timeout.toSeconds() + " s");
+            }
+            poll(Duration.ofMillis(200));
+        }
+    }
+
     public ControlLog log() {
         return log;
     }

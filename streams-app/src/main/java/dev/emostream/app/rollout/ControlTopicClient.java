@@ -108,7 +108,8 @@ public final class ControlTopicClient implements AutoCloseable {
      */
     public RolloutState.Entry publish(List<Keyed> records) {
         long offset = write(records);
-        ControlLog log = read();
+        reader.readPast(offset, READ_TIMEOUT);
+        ControlLog log = reader.log();
         RolloutState.Entry entry = log.state().history().stream().filter(e -> e.offset() == offset).findFirst()
                 .orElseThrow(() -> new IllegalStateException("record " + offset + " written to " + topic
                         + " but not read back"));

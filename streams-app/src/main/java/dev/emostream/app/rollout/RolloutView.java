@@ -1,5 +1,6 @@
 package dev.emostream.app.rollout;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public record RolloutView(String topic, RolloutState.Version champion, RolloutSt
         Map<String, String> published = new LinkedHashMap<>();
         log.artifacts().versions().forEach((version, p) -> published.put(version, p.sha256()));
         RolloutState s = log.state();
-        return new RolloutView(topic, s.champion(), s.rollout(), s.previousChampion(), Map.copyOf(published),
+        return new RolloutView(topic, s.champion(), s.rollout(), s.previousChampion(), Collections.unmodifiableMap(published),
                 s.history(), shadowShare);
     }
 }

@@ -243,7 +243,8 @@ class RolloutIT {
         assertOneLine(cli(connection, "publish", truncated.toString(), "--champion"), 2,
                 "streams-app models publish: model artifact " + truncated);
         assertOneLine(cli(connection, "publish", a.toString()), 1, "no champion on " + topic);
-        assertThat(cli(connection, "publish", a.toString(), "--champion").code()).isZero();
+        CliRun published = cli(connection, "publish", a.toString(), "--champion");
+        assertThat(published.code()).as(published.err()).isZero();
         assertOneLine(cli(connection, "publish", aAgain.toString(), "--champion"), 1,
                 "streams-app models publish: checksum mismatch: version cli-a is on " + topic);
         assertOneLine(cli(connection, "promote", "cli-z"), 1, "unknown version cli-z");
