@@ -91,9 +91,7 @@ class ThreeBrokerOutageFaultIT {
         try (ClusterReplay replay = ClusterReplay.start(cluster, registry.url(), dir, "rolling", INSTANCES, faces)) {
             for (RestartableBroker broker : cluster.nodes()) {
                 LOG.info("rolling restart: {} after {} events", broker, replay.events());
-                broker.stop();
-                broker.start();
-                cluster.awaitFullyReplicated(Duration.ofMinutes(2));
+                cluster.bounce(broker, BrokerStop.CLEAN);
             }
             replay.finish("rolling restart of all three (clean)");
         }
