@@ -58,6 +58,8 @@ final class ClusterReplay implements AutoCloseable {
     private final Map<String, String> props;
     private final RestSchemaRegistryClient registry;
     private final List<EmotionStreamsApp> apps = new ArrayList<>();
+    /** The instances' own log: a stream thread replaced after a failure says so there. */
+    private final FaultSupport.LogCapture appLog = new FaultSupport.LogCapture(EmotionStreamsApp.class.getName());
     private NumberedFrames frames;
     private EventGaps gaps;
     private CompletableFuture<Void> sending;
@@ -153,6 +155,11 @@ final class ClusterReplay implements AutoCloseable {
         ours.forEach(t -> assertThat(all.get(t)).as("replication of %s", t).isEqualTo(expected));
     }
 
+    /** Stream threads the instances have replaced after a failure so far (none, when Streams absorbs the fault). */
+    long threadsReplaced() {
+        return appLog.lines().stream().filter(l -> l.contains("stream thread failed, replacing it")).count();
+    }
+
     /** Fails unless every instance is still running (or rebalancing) and has not decided to stop. */
     void assertAppsAlive(String when) {
         for (EmotionStreamsApp app : apps) {
@@ -182,7 +189,8 @@ final class ClusterReplay implements AutoCloseable {
         }
         FaultCost cost = new FaultCost(fault, apps.size(), frames.sent(), frames.failed(), tally, frames.badAcked(),
                 frames.labeledAcked(), java.util.Arrays.stream(frames.labelsAcked()).boxed().toList(),
-                gaps.longestGap(), gaps.longestGapEnd(), Duration.ofNanos(System.nanoTime() - startNanos));
+                gaps.longestGap(), gaps.longestGapEnd(), threadsReplaced(),
+                Duration.ofNanos(System.nanoTime() - startNanos));
         LOG.info(cost.line());
         cost.record();
 
@@ -217,5 +225,6 @@ final class ClusterReplay implements AutoCloseable {
         if (frames != null) {
             frames.close();
         }
+        appLog.close();
     }
 }
