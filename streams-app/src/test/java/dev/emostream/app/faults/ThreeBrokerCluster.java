@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -163,7 +164,7 @@ final class ThreeBrokerCluster implements AutoCloseable {
         for (int i = 0; i < SIZE; i++) {
             replicas.add((leader - 1 + i) % SIZE + 1);
         }
-        Map<Integer, List<Integer>> assignment = new java.util.HashMap<>();
+        Map<Integer, List<Integer>> assignment = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
             assignment.put(p, replicas);
         }
