@@ -1,5 +1,7 @@
 package dev.emostream.app.faults;
 
+import java.util.Locale;
+
 /**
  * A broker named by what it does for a replay at the moment the test looks it up, as Kafka's Streams broker-bounce
  * system test names its targets: leadership and coordination move when a broker goes, so each bounce of a series
@@ -34,7 +36,7 @@ enum BrokerRole {
 
     /** For topic and application-id names: {@code input-leader}. */
     String slug() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     @Override

@@ -2,9 +2,11 @@ package dev.emostream.app.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.emostream.app.EmotionStreamsApp;
 import dev.emostream.app.replay.RateLimiter;
-import dev.emostream.app.testing.ItSupport;
 import dev.emostream.app.testing.TestModels;
 import dev.emostream.model.csv.Fer2013Row;
 import dev.emostream.schemas.FaceFrame;
@@ -58,6 +59,8 @@ final class ClusterReplay implements AutoCloseable {
     private final Map<String, String> props;
     private final RestSchemaRegistryClient registry;
     private final List<EmotionStreamsApp> apps = new ArrayList<>();
+    /** The instances' own log: a stream thread replaced after a failure says so there. */
+    private final FaultSupport.LogCapture appLog = new FaultSupport.LogCapture(EmotionStreamsApp.class.getName());
     private NumberedFrames frames;
     private EventGaps gaps;
     private CompletableFuture<Void> sending;
@@ -80,7 +83,7 @@ final class ClusterReplay implements AutoCloseable {
     static ClusterReplay start(ThreeBrokerCluster cluster, String registryUrl, Path dir, String run, int instances,
                                List<Fer2013Row> faces) throws Exception {
         Path models = dir.resolve(run).resolve("models");
-        TestModels.write(java.nio.file.Files.createDirectories(models), run + "-v1", 3);
+        TestModels.write(Files.createDirectories(models), run + "-v1", 3);
         Map<String, String> props = FaultSupport.appProperties(cluster.bootstrapServers(), registryUrl, run,
                 dir.resolve(run).resolve("state"), models);
         ClusterReplay replay = new ClusterReplay(cluster, registryUrl, run, props);
@@ -153,6 +156,11 @@ final class ClusterReplay implements AutoCloseable {
         ours.forEach(t -> assertThat(all.get(t)).as("replication of %s", t).isEqualTo(expected));
     }
 
+    /** Stream threads the instances have replaced after a failure so far (none, when Streams absorbs the fault). */
+    long threadsReplaced() {
+        return appLog.lines().stream().filter(l -> l.contains("stream thread failed, replacing it")).count();
+    }
+
     /** Fails unless every instance is still running (or rebalancing) and has not decided to stop. */
     void assertAppsAlive(String when) {
         for (EmotionStreamsApp app : apps) {
@@ -181,8 +189,9 @@ final class ClusterReplay implements AutoCloseable {
             tally = OutputTally.read(cluster.bootstrapServers(), registry, props, frames);
         }
         FaultCost cost = new FaultCost(fault, apps.size(), frames.sent(), frames.failed(), tally, frames.badAcked(),
-                frames.labeledAcked(), java.util.Arrays.stream(frames.labelsAcked()).boxed().toList(),
-                gaps.longestGap(), gaps.longestGapEnd(), Duration.ofNanos(System.nanoTime() - startNanos));
+                frames.labeledAcked(), Arrays.stream(frames.labelsAcked()).boxed().toList(),
+                gaps.longestGap(), gaps.longestGapEnd(), threadsReplaced(),
+                Duration.ofNanos(System.nanoTime() - startNanos));
         LOG.info(cost.line());
         cost.record();
 
@@ -217,5 +226,6 @@ final class ClusterReplay implements AutoCloseable {
         if (frames != null) {
             frames.close();
         }
+        appLog.close();
     }
 }

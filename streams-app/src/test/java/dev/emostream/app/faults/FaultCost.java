@@ -17,11 +17,12 @@ import org.assertj.core.api.SoftAssertions;
  * came out exact. One row of the table in docs/OPERATIONS.md ("Three brokers").
  *
  * @param producerFailed frames the test's producer gave up on (it retries for 10 minutes, so 0)
- * @param labelsExpected labeled frames acknowledged, by true label; {@code labelsCounted} what the accuracy counts
+ * @param labelsExpected labeled frames acknowledged, by true label
+ * @param threadsReplaced stream threads the app replaced after a failure (Streams absorbs broker faults itself)
  */
 record FaultCost(String fault, int instances, long sent, long producerFailed, OutputTally tally, long bad,
                  long labeled, List<Long> labelsExpected, Duration longestGap, Duration gapEndedAfter,
-                 Duration took) {
+                 long threadsReplaced, Duration took) {
 
     /** Where every row of a run goes, one Markdown line each, beside the log line. */
     static final Path TABLE = Path.of("target", "three-broker-faults.md");
@@ -42,9 +43,10 @@ record FaultCost(String fault, int instances, long sent, long producerFailed, Ou
 
     String line() {
         return String.format(Locale.ROOT, "three-broker: fault=\"%s\" instances=%d sent=%d lost=%d duplicated=%d "
-                        + "misrouted=%d unknown=%d longest_gap_s=%.1f gap_ended_after_s=%.1f took_s=%.0f", fault,
-                instances, sent, lost(), duplicated(), tally.misrouted(), tally.unknown(), longestGap.toMillis() / 1000.0,
-                gapEndedAfter.toMillis() / 1000.0, took.toMillis() / 1000.0);
+                        + "misrouted=%d unknown=%d longest_gap_s=%.1f gap_ended_after_s=%.1f threads_replaced=%d "
+                        + "took_s=%.0f", fault, instances, sent, lost(), duplicated(), tally.misrouted(), tally.unknown(),
+                longestGap.toMillis() / 1000.0, gapEndedAfter.toMillis() / 1000.0, threadsReplaced,
+                took.toMillis() / 1000.0);
     }
 
     /** Appends the row to {@link #TABLE} (with the header when the file is new). */

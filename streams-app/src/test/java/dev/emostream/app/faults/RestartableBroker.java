@@ -65,24 +65,27 @@ final class RestartableBroker implements AutoCloseable {
     }
 
     private final Address address;
+    private final List<String> jvmOptions;
     private final Path configFile;
     private final Path logFile;
     private Process process;
 
     /** A cluster of one: this node is the only broker and the only controller. */
     RestartableBroker(Path dir) throws IOException {
-        this(dir, Address.free(1), List.of(), Uuid.randomUuid().toString(), SingleNodeConfig.brokerDefaults());
+        this(dir, Address.free(1), List.of(), Uuid.randomUuid().toString(), SingleNodeConfig.brokerDefaults(),
+                List.of("-Xmx512m"));
     }
 
     /**
      * One node of a cluster whose voters (every node: combined broker and controller) are {@code address} and
      * {@code others}, formatted with {@code clusterId}, with {@code settings} (replication and the like) on top of
-     * the listeners.
+     * the listeners; its process runs with {@code jvmOptions}.
      */
-    RestartableBroker(Path dir, Address address, List<Address> others, String clusterId, Map<String, String> settings)
-            throws IOException {
+    RestartableBroker(Path dir, Address address, List<Address> others, String clusterId, Map<String, String> settings,
+                      List<String> jvmOptions) throws IOException {
         Files.createDirectories(dir);
         this.address = address;
+        this.jvmOptions = List.copyOf(jvmOptions);
         StringBuilder voters = new StringBuilder(address.voter());
         others.forEach(o -> voters.append(',').append(o.voter()));
         Map<String, String> props = new HashMap<>(settings);
@@ -139,7 +142,7 @@ final class RestartableBroker implements AutoCloseable {
         if (process != null) {
             throw new IllegalStateException("broker " + nodeId() + " already running");
         }
-        process = FaultSupport.childJvm(List.of("-Xmx512m"), RestartableBroker.class, configFile.toString())
+        process = FaultSupport.childJvm(jvmOptions, RestartableBroker.class, configFile.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();

@@ -1,7 +1,6 @@
 package dev.emostream.app.faults;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -79,9 +78,7 @@ class ThreeBrokerBounceFaultIT {
             for (int bounce = 1; bounce <= BOUNCES; bounce++) {
                 RestartableBroker target = cluster.node(role.find(cluster, replay));
                 LOG.info("{} bounce {} of the {}: {} after {} events", stop, bounce, role, target, replay.events());
-                stop.apply(target);
-                target.start();
-                cluster.awaitFullyReplicated(Duration.ofMinutes(2));
+                cluster.bounce(target, stop);
             }
             replay.finish(BOUNCES + " " + stop + " bounces of the " + role);
         }
