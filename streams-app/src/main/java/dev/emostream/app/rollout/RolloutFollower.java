@@ -117,6 +117,7 @@ public final class RolloutFollower implements AutoCloseable {
         };
         long end = -1;
         long lastWarnMs = 0;
+        boolean unserved = false; // records applied since the lineup was last set (kept across a failed serve)
         try (ControlReader reader = new ControlReader(ControlTopic.consumer(consumerProperties, clientId), registry,
                 settings.controlTopic(), log, listener)) {
             while (!closed) {
@@ -125,15 +126,17 @@ public final class RolloutFollower implements AutoCloseable {
                         end = reader.endOffset(ADMIN_WAIT);
                         LOG.info("reading control topic {} to offset {} before serving", settings.controlTopic(), end);
                     }
-                    boolean changed = reader.poll(Duration.ofMillis(caughtUp.isDone() ? 500 : 100));
+                    unserved |= reader.poll(Duration.ofMillis(caughtUp.isDone() ? 500 : 100));
                     if (!caughtUp.isDone()) {
                         if (reader.position(ADMIN_WAIT) >= end) {
                             serve(log);
+                            unserved = false;
                             caughtUp.complete(null);
                             LOG.info("control topic {} read; {}", settings.controlTopic(), log.state());
                         }
-                    } else if (changed) {
+                    } else if (unserved) {
                         serve(log);
+                        unserved = false;
                     }
                 } catch (InterruptException e) {
                     if (closed) {
