@@ -126,6 +126,24 @@ public final class ControlReader implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads until the record at {@code offset} has been applied (a record just written, whose transaction markers may
+     * not have reached the partition yet).
+     *
+     * @throws IllegalStateException when that takes longer than {@code timeout}
+     */
+    public ControlLog readPast(long offset, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (position(timeout) <= offset) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("control topic " + partition.topic() + ": record " + offset
+                        + " not readable within " + timeout.toSeconds() + " s");
+            }
+            poll(Duration.ofMillis(200));
+        }
+        return log;
+    }
+
     public ControlLog log() {
         return log;
     }
