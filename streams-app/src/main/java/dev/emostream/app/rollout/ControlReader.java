@@ -144,6 +144,11 @@ public final class ControlReader implements AutoCloseable {
         return log;
     }
 
+    /** Makes a poll in progress, or the next one, end at once (from another thread; for closing). */
+    public void wakeup() {
+        consumer.wakeup();
+    }
+
     public ControlLog log() {
         return log;
     }
