@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AvroContractsTest {
 
     static Stream<Schema> records() {
-        return Stream.of(FaceFrame.getClassSchema(), EmotionEvent.getClassSchema(), AccuracySnapshot.getClassSchema());
+        return Stream.of(FaceFrame.getClassSchema(), EmotionEvent.getClassSchema(), AccuracySnapshot.getClassSchema(),
+                ModelControl.getClassSchema(), ArtifactChunk.getClassSchema(), RolloutRecord.getClassSchema(),
+                RolloutEvidence.getClassSchema());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -127,20 +127,26 @@ public final class ControlReader implements AutoCloseable {
     }
 
     /**
-     * Reads until the record at {@code offset} has been read: a writer's own record, which the last stable offset
-     * may not pass yet right after its commit (the transaction markers are written after the commit returns).
+     * Reads until the record at {@code offset} has been applied (a record just written, whose transaction markers may
+     * not have reached the partition yet).
      *
      * @throws IllegalStateException when that takes longer than {@code timeout}
      */
-    public void readPast(long offset, Duration timeout) {
+    public ControlLog readPast(long offset, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (position(timeout) <= offset) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("control topic " + partition.topic() + " not read past offset "
-                        + offset + " within " + timeout.toSeconds() + " s");
+                throw new IllegalStateException("control topic " + partition.topic() + ": record " + offset
+                        + " not readable within " + timeout.toSeconds() + " s");
             }
             poll(Duration.ofMillis(200));
         }
+        return log;
+    }
+
+    /** Makes a poll in progress, or the next one, end at once (from another thread; for closing). */
+    public void wakeup() {
+        consumer.wakeup();
     }
 
     public ControlLog log() {

@@ -74,7 +74,7 @@ public final class ControlTopic {
         }
         int partitions = describe(admin, emotionsTopic).map(d -> d.partitions().size()).orElse(1);
         create(admin, new NewTopic(shadowTopic, Optional.of(partitions), Optional.empty()));
-        LOG.info("created shadow topic {} ({} partitions, as {})", shadowTopic, partitions, emotionsTopic);
+        LOG.info("created shadow topic {} with {} partition(s), as {}", shadowTopic, partitions, emotionsTopic);
     }
 
     /**

@@ -108,8 +108,9 @@ public final class ControlTopicClient implements AutoCloseable {
      */
     public RolloutState.Entry publish(List<Keyed> records) {
         long offset = write(records);
-        reader.readPast(offset, READ_TIMEOUT);
-        ControlLog log = reader.log();
+        // commitTransaction returns once the commit is decided; the markers that let a read_committed reader past the
+        // records follow, so the end offset read right after it can still be the old one: read until past the record
+        ControlLog log = reader.readPast(offset, READ_TIMEOUT);
         RolloutState.Entry entry = log.state().history().stream().filter(e -> e.offset() == offset).findFirst()
                 .orElseThrow(() -> new IllegalStateException("record " + offset + " written to " + topic
                         + " but not read back"));

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.kafka.common.errors.InterruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +51,7 @@ public final class RolloutFollower implements AutoCloseable {
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private volatile RolloutView view;
     private volatile boolean closed;
+    private volatile ControlReader reader;
     private Thread thread;
     private String servedChampionSha;
     private String servedRolloutId;
@@ -117,31 +117,31 @@ public final class RolloutFollower implements AutoCloseable {
         };
         long end = -1;
         long lastWarnMs = 0;
+        boolean unserved = false; // records applied since the lineup was last set (kept across a failed serve)
         try (ControlReader reader = new ControlReader(ControlTopic.consumer(consumerProperties, clientId), registry,
                 settings.controlTopic(), log, listener)) {
+            this.reader = reader;
             while (!closed) {
                 try {
                     if (!caughtUp.isDone() && end < 0) {
                         end = reader.endOffset(ADMIN_WAIT);
                         LOG.info("reading control topic {} to offset {} before serving", settings.controlTopic(), end);
                     }
-                    boolean changed = reader.poll(Duration.ofMillis(caughtUp.isDone() ? 500 : 100));
+                    unserved |= reader.poll(Duration.ofMillis(caughtUp.isDone() ? 500 : 100));
                     if (!caughtUp.isDone()) {
                         if (reader.position(ADMIN_WAIT) >= end) {
                             serve(log);
+                            unserved = false;
                             caughtUp.complete(null);
                             LOG.info("control topic {} read; {}", settings.controlTopic(), log.state());
                         }
-                    } else if (changed) {
+                    } else if (unserved) {
                         serve(log);
+                        unserved = false;
                     }
-                } catch (InterruptException e) {
-                    if (closed) {
-                        break;
-                    }
-                    throw e;
                 } catch (RuntimeException e) {
-                    // the broker or registry unreachable, or a record that fails to apply: the record is read again
+                    // the broker or registry unreachable, or a record that fails to apply: the record is read again;
+                    // or close() woke the consumer up
                     if (closed) {
                         break;
                     }
@@ -186,12 +186,17 @@ public final class RolloutFollower implements AutoCloseable {
         Lineup.Challenger challenger = rollout == null ? null : new Lineup.Challenger(model(log, rollout.challenger()),
                 rollout.id(), rollout.challenger().sha256(), rollout.started().toEpochMilli(), settings.shadowShare());
         Lineup before = holder.serve(new Lineup(champion, challenger));
-        if (state.champion() == null) {
-            LOG.info("control topic {} names no champion yet: serving {} from {}", settings.controlTopic(),
-                    champion.version(), champion.origin());
-        } else if (!championSha.equals(servedChampionSha)) {
-            LOG.info("serving model {} from control topic {} (was {})", champion.version(), settings.controlTopic(),
-                    before.champion().version());
+        if (!championSha.equals(servedChampionSha)) {
+            if (state.champion() == null) {
+                LOG.info("control topic {} names no champion yet: serving {} from {}", settings.controlTopic(),
+                        champion.version(), champion.origin());
+            } else if (before.champion() == champion) {
+                LOG.info("control topic {} names {} champion, the model already serving", settings.controlTopic(),
+                        champion.version());
+            } else {
+                LOG.info("serving model {} from control topic {} (was {})", champion.version(), settings.controlTopic(),
+                        before.champion().version());
+            }
         }
         if (challenger != null && !rolloutId.equals(servedRolloutId)) {
             LOG.info("{}: shadowing {} on {}% of the frames beside {}", rolloutId, challenger.model().version(),
@@ -246,8 +251,11 @@ public final class RolloutFollower implements AutoCloseable {
         synchronized (this) {
             t = thread;
         }
+        ControlReader r = reader;
+        if (r != null) {
+            r.wakeup(); // not an interrupt: the consumer's close would log the interrupted fetch-session close as an error
+        }
         if (t != null) {
-            t.interrupt();
             try {
                 t.join(10_000);
             } catch (InterruptedException e) {

@@ -1,6 +1,5 @@
 package dev.emostream.app.rollout;
 
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,8 @@ public record RolloutView(String topic, RolloutState.Version champion, RolloutSt
         Map<String, String> published = new LinkedHashMap<>();
         log.artifacts().versions().forEach((version, p) -> published.put(version, p.sha256()));
         RolloutState s = log.state();
-        return new RolloutView(topic, s.champion(), s.rollout(), s.previousChampion(), Collections.unmodifiableMap(published),
+        return new RolloutView(topic, s.champion(), s.rollout(), s.previousChampion(),
+                java.util.Collections.unmodifiableMap(published),
                 s.history(), shadowShare);
     }
 }

@@ -119,8 +119,10 @@ class RolloutCrashFaultIT {
             List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>(
                     ItSupport.readAll(events, FRAMES / 4, Duration.ofMinutes(3), Duration.ZERO));
             AppProcess victim = apps.get("instance-0");
+            Set<Integer> held = GroupAssignment.read(admin, props.get("application.id"), input, INSTANCES).of("instance-0");
             victim.kill();
-            LOG.info("instance-0 killed after {} committed events", read.size());
+            assertThat(held).as("the victim held partitions when it was killed").isNotEmpty();
+            LOG.info("instance-0 (partitions {}) killed after {} committed events", held, read.size());
             assertThat(read.size()).as("killed mid-replay, log: " + victim.tail(30)).isBetween(FRAMES / 4, FRAMES - 1);
             all.add(start(props, "instance-0", "instance-0-restarted"));
 

@@ -243,13 +243,14 @@ class RolloutIT {
         assertOneLine(cli(connection, "publish", truncated.toString(), "--champion"), 2,
                 "streams-app models publish: model artifact " + truncated);
         assertOneLine(cli(connection, "publish", a.toString()), 1, "no champion on " + topic);
-        CliRun published = cli(connection, "publish", a.toString(), "--champion");
-        assertThat(published.code()).as(published.err()).isZero();
+        CliRun champion = cli(connection, "publish", a.toString(), "--champion");
+        assertThat(champion.code()).as(champion.err()).isZero();
         assertOneLine(cli(connection, "publish", aAgain.toString(), "--champion"), 1,
                 "streams-app models publish: checksum mismatch: version cli-a is on " + topic);
         assertOneLine(cli(connection, "promote", "cli-z"), 1, "unknown version cli-z");
         assertOneLine(cli(connection, "rollback"), 1, "nothing to roll back");
-        assertThat(cli(connection, "publish", b.toString()).code()).isZero();
+        CliRun challenger = cli(connection, "publish", b.toString());
+        assertThat(challenger.code()).as(challenger.err()).isZero();
         assertOneLine(cli(connection, "promote", "cli-a"), 1, "cli-a is not the challenger (cli-b is");
         CliRun dropped = cli(connection, "rollback", "--reason", "changed my mind");
         assertThat(dropped.code()).as(dropped.err()).isZero();
