@@ -1,6 +1,10 @@
 package dev.emostream.app.faults;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * A broker named by what it does for a replay at the moment the test looks it up, as Kafka's Streams broker-bounce
@@ -32,6 +36,12 @@ enum BrokerRole {
             case TRANSACTION_COORDINATOR -> cluster.transactionCoordinator(replay.applicationId());
             case ACTIVE_CONTROLLER -> cluster.activeController();
         };
+    }
+
+    /** Each role with each way of stopping its broker: the scenarios of the shutdown and bounce tests. */
+    static Stream<Arguments> withEachStop() {
+        return Arrays.stream(values())
+                .flatMap(role -> Arrays.stream(BrokerStop.values()).map(stop -> Arguments.of(role, stop)));
     }
 
     /** For topic and application-id names: {@code input-leader}. */

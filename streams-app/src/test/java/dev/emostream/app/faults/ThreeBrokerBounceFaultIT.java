@@ -1,25 +1,13 @@
 package dev.emostream.app.faults;
 
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.emostream.app.testing.ItSupport;
-import dev.emostream.embedded.EmbeddedSchemaRegistry;
-import dev.emostream.model.csv.Fer2013Row;
 
 /**
  * Issue 30: five bounces in a row, clean or hard, of whichever broker is in the role at each bounce (leadership and
@@ -33,52 +21,19 @@ class ThreeBrokerBounceFaultIT {
     private static final int BOUNCES = 5;
     private static final int INSTANCES = 2;
 
-    @TempDir
-    static Path dir;
-    static ThreeBrokerCluster cluster;
-    static EmbeddedSchemaRegistry registry;
-    static List<Fer2013Row> faces;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        CompletableFuture<EmbeddedSchemaRegistry> registryStart = CompletableFuture.supplyAsync(
-                EmbeddedSchemaRegistry::start);
-        cluster = ThreeBrokerCluster.start(dir.resolve("cluster"));
-        registry = registryStart.join();
-        faces = ItSupport.rows(ItSupport.firstRows(dir, 2400));
-    }
-
-    @AfterAll
-    static void stopCluster() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (registry != null) {
-            registry.close();
-        }
-    }
-
-    @AfterEach
-    void restoreCluster() throws Exception {
-        cluster.startStopped();
-    }
-
-    static Stream<Arguments> matrix() {
-        return Arrays.stream(BrokerRole.values())
-                .flatMap(role -> Arrays.stream(BrokerStop.values()).map(stop -> Arguments.of(role, stop)));
-    }
+    @RegisterExtension
+    static final ThreeBrokerEnvironment env = new ThreeBrokerEnvironment();
 
     @ParameterizedTest(name = "five {1} bounces of the {0}")
-    @MethodSource("matrix")
+    @MethodSource("dev.emostream.app.faults.BrokerRole#withEachStop")
     @DisplayName("every frame id once on emotions, accuracy counts equal the frames' labels, nothing valid "
             + "dead-lettered")
     void fiveBounces(BrokerRole role, BrokerStop stop) throws Exception {
-        try (ClusterReplay replay = ClusterReplay.start(cluster, registry.url(), dir, "bn-" + role.slug() + "-"
-                + stop.slug(), INSTANCES, faces)) {
+        try (ClusterReplay replay = env.replay("bn-" + role.slug() + "-" + stop.slug(), INSTANCES)) {
             for (int bounce = 1; bounce <= BOUNCES; bounce++) {
-                RestartableBroker target = cluster.node(role.find(cluster, replay));
+                RestartableBroker target = env.cluster().node(role.find(env.cluster(), replay));
                 LOG.info("{} bounce {} of the {}: {} after {} events", stop, bounce, role, target, replay.events());
-                cluster.bounce(target, stop);
+                env.cluster().bounce(target, stop);
             }
             replay.finish(BOUNCES + " " + stop + " bounces of the " + role);
         }
