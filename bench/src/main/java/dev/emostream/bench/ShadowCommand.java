@@ -106,18 +106,19 @@ class ShadowCommand implements Callable<Integer> {
                     rate = full.framesPerSecond() / 2; // the same offered load for every share: what a champion sees
                 }
                 run.run("halfwarmup" + NAMES[i], 0, rate, Duration.ofMillis(Math.round(loadWarmupSeconds * 1000)));
+                double shadowedBefore = shadowed(run.apps(), challengerVersion);
                 EndToEndRun.Phase half = run.run("half" + NAMES[i], 0, rate,
                         Duration.ofMillis(Math.round(loadSeconds * 1000)));
+                double shadowedAtHalf = (shadowed(run.apps(), challengerVersion) - shadowedBefore) / half.seen;
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("share", SHARES[i]);
                 r.put("full", EndToEndRun.summary(full, memory.of("full" + NAMES[i])));
                 r.put("halfLoad", EndToEndRun.summary(half, memory.of("half" + NAMES[i])));
                 r.put("framesPerSecond", full.framesPerSecond());
                 r.put("p99MsHalfLoad", half.latencyMs.getValueAtPercentile(99));
-                r.put("shadowedFrames", run.apps().stream().mapToDouble(a -> a.metrics().shadowedCount(challengerVersion))
-                        .sum());
-                System.err.printf("shadow: share %.1f: %.1f frames/s, p99 %d ms at %.1f frames/s%n", SHARES[i],
-                        full.framesPerSecond(), half.latencyMs.getValueAtPercentile(99), rate);
+                r.put("shadowedShareAtHalfLoad", shadowedAtHalf);
+                System.err.printf("shadow: share %.1f: %.1f frames/s, p99 %d ms at %.1f frames/s (%.2f of them shadowed)%n",
+                        SHARES[i], full.framesPerSecond(), half.latencyMs.getValueAtPercentile(99), rate, shadowedAtHalf);
                 results.add(r);
             }
         }
@@ -125,14 +126,14 @@ class ShadowCommand implements Callable<Integer> {
         System.out.println("shadowing, model " + file.getFileName() + " with a copy of itself as challenger:");
         List<List<String>> rows = new ArrayList<>();
         rows.add(Results.row("share", "frames/s", "mean batch", "model busy %", "half-load frames/s", "p50 ms", "p99 ms",
-                "model busy % at half"));
+                "model busy % at half", "shadowed at half"));
         for (Map<String, Object> r : results) {
             @SuppressWarnings("unchecked") Map<String, Object> full = (Map<String, Object>) r.get("full");
             @SuppressWarnings("unchecked") Map<String, Object> half = (Map<String, Object>) r.get("halfLoad");
             rows.add(Results.row(r.get("share"), r.get("framesPerSecond"), full.get("meanBatchSize"),
                     100 * (double) full.getOrDefault("inferenceBusyShare", Double.NaN), half.get("framesPerSecond"),
                     half.get("latencyMsP50"), half.get("latencyMsP99"),
-                    100 * (double) half.getOrDefault("inferenceBusyShare", Double.NaN)));
+                    100 * (double) half.getOrDefault("inferenceBusyShare", Double.NaN), r.get("shadowedShareAtHalfLoad")));
         }
         System.out.print(Results.table(rows));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -157,6 +158,10 @@ class ShadowCommand implements Callable<Integer> {
             }
             Thread.sleep(50);
         }
+    }
+
+    private static double shadowed(List<EmotionStreamsApp> apps, String version) {
+        return apps.stream().mapToDouble(a -> a.metrics().shadowedCount(version)).sum();
     }
 
     /** Sets the running instances' shadow share (the follower sets it only when the control topic changes). */

@@ -64,6 +64,8 @@ public final class AppConfig {
     public static final String ROLLOUT_TOPIC = "rollout.topic";
     public static final String SHADOW_TOPIC = "shadow.topic";
     public static final String SHADOW_SHARE = "rollout.shadow.share";
+    /** Whether live frames go unshadowed while frames wait for the model ({@code true}) or every picked frame is shadowed. */
+    public static final String SHADOW_YIELD = "rollout.shadow.yield";
     public static final String ROLLOUT_MIN_LABELED = "rollout.min.labeled";
     public static final String ROLLOUT_MAX_LABELED = "rollout.max.labeled";
     public static final String ROLLOUT_ALPHA = "rollout.alpha";
@@ -77,7 +79,7 @@ public final class AppConfig {
             LIVE_COMMIT_MS, COMMIT_BACKLOG_MS, BATCHES_IN_FLIGHT, BATCHES_WAITING, NATIVE_THREADS,
             FRAME_MIN_SIZE, FRAME_MAX_SIZE, IMAGE_MAX_BYTES, IMAGE_MAX_SIZE, IMAGE_MAX_PIXELS, MODEL_PATH,
             MODEL_WATCH_INTERVAL_MS, MODEL_FOLD_BATCH_NORM, HTTP_HOST, HTTP_PORT, MAX_THREAD_REPLACEMENTS, MODEL_SOURCE,
-            ROLLOUT_TOPIC, SHADOW_TOPIC, SHADOW_SHARE, ROLLOUT_MIN_LABELED, ROLLOUT_MAX_LABELED, ROLLOUT_ALPHA,
+            ROLLOUT_TOPIC, SHADOW_TOPIC, SHADOW_SHARE, SHADOW_YIELD, ROLLOUT_MIN_LABELED, ROLLOUT_MAX_LABELED, ROLLOUT_ALPHA,
             ROLLOUT_MAX_DURATION_MS);
 
     private final Map<String, String> values;
@@ -143,6 +145,7 @@ public final class AppConfig {
         d.put(ROLLOUT_TOPIC, r.controlTopic());
         d.put(SHADOW_TOPIC, r.shadowTopic());
         d.put(SHADOW_SHARE, String.valueOf(r.shadowShare()));
+        d.put(SHADOW_YIELD, String.valueOf(r.shadowYield()));
         d.put(ROLLOUT_MIN_LABELED, String.valueOf(r.minLabeled()));
         d.put(ROLLOUT_MAX_LABELED, String.valueOf(r.maxLabeled()));
         d.put(ROLLOUT_ALPHA, String.valueOf(r.alpha()));
@@ -234,7 +237,7 @@ public final class AppConfig {
         double alpha = doubleValue(ROLLOUT_ALPHA);
         try {
             return new RolloutSettings(required(ROLLOUT_TOPIC), required(SHADOW_TOPIC), share,
-                    longValue(ROLLOUT_MIN_LABELED), longValue(ROLLOUT_MAX_LABELED), alpha,
+                    booleanValue(SHADOW_YIELD, "true"), longValue(ROLLOUT_MIN_LABELED), longValue(ROLLOUT_MAX_LABELED), alpha,
                     Duration.ofMillis(longValue(ROLLOUT_MAX_DURATION_MS)));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("rollout settings (" + SHADOW_SHARE + ", " + ROLLOUT_MIN_LABELED + ", "
@@ -243,9 +246,13 @@ public final class AppConfig {
     }
 
     public boolean foldBatchNorm() {
-        String v = values.getOrDefault(MODEL_FOLD_BATCH_NORM, "true").trim();
+        return booleanValue(MODEL_FOLD_BATCH_NORM, "true");
+    }
+
+    private boolean booleanValue(String key, String byDefault) {
+        String v = values.getOrDefault(key, byDefault).trim();
         if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-            throw new ConfigException(MODEL_FOLD_BATCH_NORM, v, "must be true or false");
+            throw new ConfigException(key, v, "must be true or false");
         }
         return Boolean.parseBoolean(v);
     }

@@ -22,7 +22,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * {@code emostream_frames_rejected_total{reason=...}}; during a rollout
  * {@code emostream_shadow_frames_total{model_version=...}} and {@code emostream_shadow_agreed_total{model_version=...}}
  * (the challenger's frames and those it put in the champion's class: their rates' ratio is the agreement),
- * {@code emostream_shadow_failed_total}, {@code emostream_shadow_inference_seconds} and
+ * {@code emostream_shadow_failed_total}, {@code emostream_shadow_skipped_total} (live frames left unshadowed because
+ * frames were waiting for the model), {@code emostream_shadow_inference_seconds} and
  * {@code emostream_rollout_refused_total} (control records refused; the reasons are in the log and
  * {@code models status}); and
  * {@code emostream_event_latency_seconds{model_version=...}}: a histogram, 10 ms to 10 s, of each event's
@@ -45,6 +46,7 @@ public final class AppMetrics {
     private final Map<String, Counter> shadowed = new ConcurrentHashMap<>();
     private final Map<String, Counter> agreed = new ConcurrentHashMap<>();
     private final Map<String, Counter> shadowFailed = new ConcurrentHashMap<>();
+    private final Map<String, Counter> shadowSkipped = new ConcurrentHashMap<>();
     private final Timer shadowInference;
     private final Counter refused;
     private static final FrameListener NO_LISTENER = (event, face) -> { };
@@ -153,6 +155,18 @@ public final class AppMetrics {
         shadowFailed.computeIfAbsent(challenger, v -> Counter.builder("emostream.shadow.failed")
                 .description("Frames left unshadowed because the challenger failed on their batch")
                 .tag("model.version", v).register(registry)).increment(frames);
+    }
+
+    /** Live frames of a batch left unshadowed: frames were waiting for the model (the champion comes first). */
+    public void shadowSkipped(String challenger, int frames) {
+        shadowSkipped.computeIfAbsent(challenger, v -> Counter.builder("emostream.shadow.skipped")
+                .description("Live frames left unshadowed because frames were waiting for the model")
+                .tag("model.version", v).register(registry)).increment(frames);
+    }
+
+    public double shadowSkippedCount(String challenger) {
+        Counter c = shadowSkipped.get(challenger);
+        return c == null ? 0 : c.count();
     }
 
     /** A control-topic record refused (its artifact or its rollout step). */

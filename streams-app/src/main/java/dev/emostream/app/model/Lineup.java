@@ -22,8 +22,10 @@ public record Lineup(ServingModel champion, Challenger challenger) {
      * @param sha256     the challenger artifact's checksum, repeated in the decision record
      * @param startedMs  the CHALLENGER record's time: the rollout's time limit counts from it
      * @param share      the share of valid frames it classifies, 0..1 ({@code rollout.shadow.share})
+     * @param yields     live frames go unshadowed while frames wait for the model ({@code rollout.shadow.yield})
      */
-    public record Challenger(ServingModel model, String rolloutId, String sha256, long startedMs, double share) {
+    public record Challenger(ServingModel model, String rolloutId, String sha256, long startedMs, double share,
+                             boolean yields) {
 
         public Challenger {
             Objects.requireNonNull(model, "model");
@@ -33,8 +35,13 @@ public record Lineup(ServingModel champion, Challenger challenger) {
             }
         }
 
+        /** A challenger that yields to waiting frames on live ones ({@code rollout.shadow.yield}'s default). */
+        public Challenger(ServingModel model, String rolloutId, String sha256, long startedMs, double share) {
+            this(model, rolloutId, sha256, startedMs, share, true);
+        }
+
         public Challenger withShare(double newShare) {
-            return new Challenger(model, rolloutId, sha256, startedMs, newShare);
+            return new Challenger(model, rolloutId, sha256, startedMs, newShare, yields);
         }
     }
 }

@@ -184,7 +184,8 @@ public final class RolloutFollower implements AutoCloseable {
         }
         ServingModel champion = state.champion() == null ? initial : model(log, state.champion());
         Lineup.Challenger challenger = rollout == null ? null : new Lineup.Challenger(model(log, rollout.challenger()),
-                rollout.id(), rollout.challenger().sha256(), rollout.started().toEpochMilli(), settings.shadowShare());
+                rollout.id(), rollout.challenger().sha256(), rollout.started().toEpochMilli(), settings.shadowShare(),
+                settings.shadowYield());
         Lineup before = holder.serve(new Lineup(champion, challenger));
         if (!championSha.equals(servedChampionSha)) {
             if (state.champion() == null) {

@@ -10,8 +10,10 @@ import java.util.Objects;
  * @param controlTopic the compacted control topic every instance follows ({@code rollout.topic})
  * @param shadowTopic  the challenger's events, same schema as {@code emotions} ({@code shadow.topic})
  * @param shadowShare  share of valid frames the challenger classifies too, 0..1 ({@code rollout.shadow.share})
+ * @param shadowYield  live frames go unshadowed while frames wait for the model ({@code rollout.shadow.yield})
  */
-public record RolloutSettings(String controlTopic, String shadowTopic, double shadowShare, long minLabeled,
+public record RolloutSettings(String controlTopic, String shadowTopic, double shadowShare, boolean shadowYield,
+                              long minLabeled,
                               long maxLabeled, double alpha, Duration maxDuration) {
 
     public static final String DEFAULT_CONTROL_TOPIC = "model-rollout";
@@ -21,6 +23,8 @@ public record RolloutSettings(String controlTopic, String shadowTopic, double sh
      * decision at 2,000 labeled frames needs 4,000 labeled frames in. docs/OPERATIONS.md, "Rolling out a model".
      */
     public static final double DEFAULT_SHADOW_SHARE = 0.5;
+    /** The champion's latency first: shadowing takes only the model's spare time on live frames. */
+    public static final boolean DEFAULT_SHADOW_YIELD = true;
     public static final long DEFAULT_MIN_LABELED = 2_000;
     public static final long DEFAULT_MAX_LABELED = 16_000;
     public static final double DEFAULT_ALPHA = 0.05;
@@ -40,7 +44,7 @@ public record RolloutSettings(String controlTopic, String shadowTopic, double sh
 
     public static RolloutSettings defaults() {
         return new RolloutSettings(DEFAULT_CONTROL_TOPIC, DEFAULT_SHADOW_TOPIC, DEFAULT_SHADOW_SHARE,
-                DEFAULT_MIN_LABELED, DEFAULT_MAX_LABELED, DEFAULT_ALPHA, DEFAULT_MAX_DURATION);
+                DEFAULT_SHADOW_YIELD, DEFAULT_MIN_LABELED, DEFAULT_MAX_LABELED, DEFAULT_ALPHA, DEFAULT_MAX_DURATION);
     }
 
     public RolloutRule rule() {
@@ -52,10 +56,10 @@ public record RolloutSettings(String controlTopic, String shadowTopic, double sh
     }
 
     public RolloutSettings withRule(long min, long max) {
-        return new RolloutSettings(controlTopic, shadowTopic, shadowShare, min, max, alpha, maxDuration);
+        return new RolloutSettings(controlTopic, shadowTopic, shadowShare, shadowYield, min, max, alpha, maxDuration);
     }
 
     public RolloutSettings withShadowShare(double share) {
-        return new RolloutSettings(controlTopic, shadowTopic, share, minLabeled, maxLabeled, alpha, maxDuration);
+        return new RolloutSettings(controlTopic, shadowTopic, share, shadowYield, minLabeled, maxLabeled, alpha, maxDuration);
     }
 }

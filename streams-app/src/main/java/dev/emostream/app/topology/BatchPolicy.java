@@ -99,6 +99,16 @@ final class BatchPolicy {
     }
 
     /**
+     * Whether a batch's challenger runs after its champion (a rollout's shadowing). Always behind a backlog: a replay
+     * has no latency to keep and is what a rollout is decided on. On live frames only while fewer than a worthwhile
+     * batch wait for the model: the challenger's pass would hold them, so under load shadowing yields to the
+     * champion and the share shadowed falls until the model has time again (docs/ARCHITECTURE.md, "Model rollout").
+     */
+    boolean shadowNow(int waiting, boolean behindBacklog, int fullBatch) {
+        return behindBacklog || waiting < worthwhile(fullBatch);
+    }
+
+    /**
      * Waiting frames at which the stream thread stops reading until the model takes a batch (back-pressure):
      * {@code classifier.batches.waiting} batches of {@code classifier.batch.size}, whatever the latency target makes
      * of a full batch. The bound is on the buffer (memory, frames to classify again after a crash), not on latency:

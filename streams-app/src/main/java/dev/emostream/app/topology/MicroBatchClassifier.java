@@ -246,7 +246,14 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             List<EmotionPrediction> predictions = batch.model().classify(batch.faces());
             long nanos = System.nanoTime() - start;
             // the pace counts the challenger's time too, so the latency target bounds the batch with its shadow work
-            long shadowNanos = batch.shadow() == null ? 0 : batch.shadow().classify(batch.faces());
+            long shadowNanos = 0;
+            if (batch.shadow() != null) {
+                if (!batch.shadow().yields() || shadowNow()) {
+                    shadowNanos = batch.shadow().classify(batch.faces());
+                } else {
+                    batch.shadow().skip();
+                }
+            }
             pace.batchDone(batch.faces().size(), nanos + shadowNanos);
             batch.result().complete(new Inference(predictions, nanos, System.currentTimeMillis()));
         } catch (RuntimeException | Error e) {
@@ -263,6 +270,13 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
                     && slots.tryAcquire(this)) {
                 submit(fullBatch);
             }
+        }
+    }
+
+    /** On an inference thread after the champion's pass: whether the challenger may take the model now. */
+    private boolean shadowNow() {
+        synchronized (lock) {
+            return batches.shadowNow(waiting.size(), behindBacklog, fullBatch());
         }
     }
 

@@ -36,6 +36,7 @@ final class ShadowBatch {
     private final int[] picked;
     // written on the inference thread before the batch's future completes, read on the stream thread after it
     private List<EmotionPrediction> predictions;
+    private boolean skipped;
     private long nanos;
 
     private ShadowBatch(Lineup.Challenger challenger, String champion, int[] picked) {
@@ -58,6 +59,16 @@ final class ShadowBatch {
             }
         }
         return n == 0 ? null : new ShadowBatch(challenger, lineup.champion().version(), Arrays.copyOf(picked, n));
+    }
+
+    /** Whether live frames of this batch go unshadowed while frames wait for the model ({@code rollout.shadow.yield}). */
+    boolean yields() {
+        return challenger.yields();
+    }
+
+    /** On the inference thread, instead of {@link #classify}: the champion needs the model for waiting frames. */
+    void skip() {
+        skipped = true;
     }
 
     /**
@@ -96,6 +107,10 @@ final class ShadowBatch {
                                              List<EmotionPrediction> championPredictions, Instant classifiedAt,
                                              long timestamp, BatchAccuracy accuracy, AppMetrics metrics) {
         String version = challenger.model().version();
+        if (skipped) {
+            metrics.shadowSkipped(version, picked.length);
+            return List.of();
+        }
         if (predictions == null) {
             metrics.shadowFailed(version, picked.length);
             return List.of();

@@ -40,16 +40,21 @@ class ConfigLoaderTest {
         assertThat(defaults.modelsFromTopic()).isFalse();
         assertThat(defaults.rolloutSettings()).isEqualTo(dev.emostream.app.rollout.RolloutSettings.defaults());
         AppConfig topic = ConfigLoader.load(null, Map.of(), List.of("model.source=topic", "rollout.shadow.share=0.25",
-                "rollout.min.labeled=500", "rollout.max.labeled=4000"));
+                "rollout.min.labeled=500", "rollout.max.labeled=4000", "rollout.shadow.yield=false"));
         assertThat(topic.modelsFromTopic()).isTrue();
         assertThat(topic.rolloutSettings().shadowShare()).isEqualTo(0.25);
+        assertThat(defaults.rolloutSettings().shadowYield()).as("yields by default").isTrue();
+        assertThat(topic.rolloutSettings().shadowYield()).isFalse();
         assertThat(topic.rolloutSettings().rule().looks()).containsExactly(500, 1000, 2000, 4000);
         assertThat(topic.streamsProperties()).doesNotContainKeys("model.source", "rollout.topic", "shadow.topic",
-                "rollout.shadow.share");
+                "rollout.shadow.share", "rollout.shadow.yield");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("model.source=git")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("model.source");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("rollout.shadow.share=1.5")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("shadow share");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("model.source=topic",
+                "rollout.shadow.yield=sometimes"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rollout.shadow.yield");
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), List.of("rollout.min.labeled=900",
                 "rollout.max.labeled=100"))).isInstanceOf(ConfigException.class).hasMessageContaining("min <= max");
     }

@@ -76,6 +76,7 @@ class RolloutCrashFaultIT {
         props.put("rollout.topic", "model-rollout-" + run);
         props.put("shadow.topic", "emotions-shadow-" + run);
         props.put("rollout.shadow.share", "1");
+        props.put("rollout.shadow.yield", "false"); // every frame shadowed, so each can be checked on the shadow topic
         props.put("rollout.min.labeled", "1000000"); // no decision: the rollout lasts the whole replay
         props.put("rollout.max.labeled", "1000000");
         String emotions = env.createTopic(props.get("emotions.topic"), PARTITIONS);

@@ -94,6 +94,7 @@ class RolloutIT {
         props.put("rollout.topic", "model-rollout-" + run);
         props.put("shadow.topic", "emotions-shadow-" + run);
         props.put("rollout.shadow.share", "1");
+        props.put("rollout.shadow.yield", "false"); // every frame shadowed, so each can be checked on the shadow topic
         props.put("rollout.min.labeled", String.valueOf(MIN_LABELED));
         props.put("rollout.max.labeled", String.valueOf(4 * MIN_LABELED));
         String emotions = env.createTopic(props.get("emotions.topic"), PARTITIONS);

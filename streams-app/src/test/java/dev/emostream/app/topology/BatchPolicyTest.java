@@ -176,4 +176,15 @@ class BatchPolicyTest {
         assertThat(new BatchPolicy(slowIdle).checkInterval()).as("a 20 ms idle gap, a 3 ms max wait")
                 .isEqualTo(Duration.ofMillis(3));
     }
+
+    @Test
+    @DisplayName("the challenger runs behind a backlog always, on live frames only while fewer than a quarter of a "
+            + "full batch wait for the model")
+    void shadowYieldsToWaitingFrames() {
+        assertThat(policy.shadowNow(0, false, FULL)).as("nothing waits").isTrue();
+        assertThat(policy.shadowNow(FULL / 4 - 1, false, FULL)).as("a few frames linger").isTrue();
+        assertThat(policy.shadowNow(FULL / 4, false, FULL)).as("a worthwhile batch waits").isFalse();
+        assertThat(policy.shadowNow(4 * FULL, true, FULL)).as("behind a backlog").isTrue();
+        assertThat(policy.shadowNow(2, false, 8)).as("a bounded batch of 8: its quarter").isFalse();
+    }
 }
