@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
                         + "model.watch.interval.ms, model.fold.batch.norm, http.host, http.port, stream.thread.max.replacements.",
                 "Models: model.source=folder (default) serves the newest artifact of model.path and swaps in newer ones; "
                         + "model.source=topic follows the control topic (rollout.topic, shadow.topic, rollout.shadow.share, "
-                        + "rollout.min.labeled, rollout.max.labeled, rollout.alpha, rollout.max.duration.ms; see "
+                        + "rollout.shadow.yield, rollout.min.labeled, rollout.max.labeled, rollout.alpha, "
+                        + "rollout.max.duration.ms; see "
                         + "`streams-app models --help`).",
         },
         exitCodeListHeading = "Exit codes:%n",

@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
                 "Model rollout through the control topic (rollout.topic, default model-rollout), which every app "
                         + "instance with model.source=topic follows: publish an artifact as champion or challenger, "
                         + "promote or roll back, show the state. A challenger is classified beside the champion on "
-                        + "rollout.shadow.share of the frames (events to shadow.topic) until the rule or an operator "
-                        + "decides (docs/OPERATIONS.md, \"Rolling out a model\").",
+                        + "rollout.shadow.share of the frames (events to shadow.topic; on live frames only while the "
+                        + "model has spare time, rollout.shadow.yield) until the rule or an operator decides (docs/OPERATIONS.md, \"Rolling out a model\").",
                 "Connection settings as for `run` (--config, -p, EMOSTREAM_*).",
         },
         subcommands = {

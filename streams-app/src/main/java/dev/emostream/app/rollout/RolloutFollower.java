@@ -154,7 +154,8 @@ public final class RolloutFollower implements AutoCloseable {
                     sleep(RETRY);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (a model load out of memory): logged, and a start waiting for the topic fails instead of hanging
             if (!closed) {
                 LOG.error("rollout follower stopped: {}", e.toString(), e);
                 caughtUp.completeExceptionally(e);

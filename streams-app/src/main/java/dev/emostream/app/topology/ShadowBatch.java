@@ -89,7 +89,8 @@ final class ShadowBatch {
                 throw new IllegalStateException(out.size() + " predictions for " + mine.size() + " faces");
             }
             predictions = out;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError | LinkageError e) {
+            // an Error too (JavaCPP's memory bound throws OutOfMemoryError): the champion's batch must not fail for it
             LOG.warn("challenger {} failed on a batch of {}; its frames go unshadowed: {}", challenger.model().version(),
                     mine.size(), e.toString());
         }
@@ -107,13 +108,14 @@ final class ShadowBatch {
                                              List<EmotionPrediction> championPredictions, Instant classifiedAt,
                                              long timestamp, BatchAccuracy accuracy, AppMetrics metrics) {
         String version = challenger.model().version();
-        if (skipped) {
-            metrics.shadowSkipped(version, picked.length);
-            return List.of();
-        }
-        if (predictions == null) {
-            metrics.shadowFailed(version, picked.length);
-            return List.of();
+        if (skipped || predictions == null) {
+            if (skipped) {
+                metrics.shadowSkipped(version, picked.length);
+            } else {
+                metrics.shadowFailed(version, picked.length);
+            }
+            // counts of nothing still reach the judge, so the rollout's time limit ends a challenger that never runs
+            return List.of(comparison(0, 0, new long[4], timestamp));
         }
         List<Record<byte[], Classified>> out = new ArrayList<>(picked.length + 1);
         long agreed = 0;
@@ -134,9 +136,14 @@ final class ShadowBatch {
             }
         }
         metrics.shadowClassified(version, picked.length, agreed, Duration.ofNanos(nanos));
-        PairedCounts counts = new PairedCounts(challenger.rolloutId(), champion, version, challenger.sha256(),
-                challenger.startedMs(), picked.length, agreed, pairs[0], pairs[1], pairs[2], pairs[3], null, 0);
-        out.add(new Record<>(null, new Classified.Comparison(counts), timestamp, new RecordHeaders()));
+        out.add(comparison(picked.length, agreed, pairs, timestamp));
         return out;
+    }
+
+    private Record<byte[], Classified> comparison(long shadowed, long agreed, long[] pairs, long timestamp) {
+        PairedCounts counts = new PairedCounts(challenger.rolloutId(), champion, challenger.model().version(),
+                challenger.sha256(), challenger.startedMs(), shadowed, agreed, pairs[0], pairs[1], pairs[2], pairs[3],
+                null, 0);
+        return new Record<>(null, new Classified.Comparison(counts), timestamp, new RecordHeaders());
     }
 }

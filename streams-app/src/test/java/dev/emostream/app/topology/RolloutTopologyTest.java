@@ -231,26 +231,48 @@ class RolloutTopologyTest {
         assertThat(picked).hasSizeBetween(15, 45);
     }
 
+    /** A challenger that fails on every batch. */
+    private static final EmotionClassifier BROKEN = new EmotionClassifier() {
+        @Override
+        public String modelVersion() {
+            return "broken";
+        }
+
+        @Override
+        public List<EmotionPrediction> classify(List<FaceImage> faces) {
+            throw new IllegalStateException("out of native memory");
+        }
+    };
+
     @Test
     @DisplayName("a challenger that fails leaves its frames unshadowed; the champion's events go out as always")
     void failingChallenger() {
-        start(RolloutSettings.defaults(), new EmotionClassifier() {
-            @Override
-            public String modelVersion() {
-                return "broken";
-            }
-
-            @Override
-            public List<EmotionPrediction> classify(List<FaceImage> faces) {
-                throw new IllegalStateException("out of native memory");
-            }
-        }, 1.0);
+        start(RolloutSettings.defaults(), BROKEN, 1.0);
         for (int i = 0; i < 6; i++) {
             send("f" + i, Emotion.HAPPY, dev.emostream.model.Emotion.HAPPY);
         }
         driver.advanceWallClockTime(MAX_WAIT);
         assertThat(emotions.readValuesToList()).hasSize(6);
         assertThat(shadow.isEmpty()).isTrue();
+        assertThat(control.isEmpty()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a challenger that never classifies a frame is still dropped at the rollout's time limit")
+    void challengerThatNeverRunsTimesOut() {
+        start(RolloutSettings.defaults(), BROKEN, 1.0);
+        send("f0", Emotion.HAPPY, dev.emostream.model.Emotion.HAPPY);
+        driver.advanceWallClockTime(MAX_WAIT);
+        assertThat(control.isEmpty()).isTrue();
+        driver.advanceWallClockTime(RolloutSettings.DEFAULT_MAX_DURATION);
+        send("f1", Emotion.HAPPY, dev.emostream.model.Emotion.HAPPY); // a day late: a backlog's frame
+        for (int check = 0; check < 30; check++) {
+            driver.advanceWallClockTime(MAX_WAIT); // in steps: one long jump reads as a stall of the stream thread
+        }
+        assertThat(emotions.readValuesToList()).hasSize(2);
+        RolloutRecord r = (RolloutRecord) control.readValue().getPayload();
+        assertThat(r.getAction()).isEqualTo(RolloutAction.ROLLBACK);
+        assertThat(r.getReason()).startsWith("no decision within the time limit");
         assertThat(control.isEmpty()).isTrue();
     }
 
