@@ -88,8 +88,10 @@ public final class ArtifactChunks {
         data.duplicate().get(bytes);
         p.pieces.put(chunk.getIndex(), bytes);
         if (p.pieces.size() == p.count) {
+            // kept until written: a failed write (a full disk) throws, and the reader reads this last piece again
+            Optional<String> refused = assemble(key, p);
             partial.remove(key);
-            return assemble(key, p);
+            return refused;
         }
         return Optional.empty();
     }

@@ -29,7 +29,11 @@ import dev.emostream.schemas.serde.AvroSerializer;
 /**
  * The {@code models} commands' side of the control topic: reads it to its end and folds it as every instance does
  * ({@link ControlLog}, with the same artifact verification), and writes records in one transaction, so the pieces of
- * an artifact and the record that names it become visible together or not at all.
+ * an artifact and the record that names it become visible together or not at all. Commands on one topic take turns:
+ * the producer's transactional id is the topic's, and it is initialized before the topic is read, so a command started
+ * later fences one still running (its commit fails) and reads what an earlier one committed. Two publishes of one
+ * version at once would otherwise both write its pieces and a CHALLENGER record, and compaction could later leave an
+ * instance that reads the topic from the start with the other record than the running ones.
  */
 public final class ControlTopicClient implements AutoCloseable {
 
@@ -44,6 +48,7 @@ public final class ControlTopicClient implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final Path artifacts;
     private final ControlReader reader;
+    private final KafkaProducer<String, ModelControl> producer;
 
     public ControlTopicClient(AppConfig config, ControlReader.Listener listener) throws java.io.IOException {
         this.config = config;
@@ -52,10 +57,16 @@ public final class ControlTopicClient implements AutoCloseable {
         try (Admin admin = Admin.create(KafkaOptions.admin(config))) {
             ControlTopic.ensure(admin, topic);
         }
-        this.artifacts = Files.createTempDirectory("emostream-models-cli");
-        ControlLog log = new ControlLog(artifacts, a -> ModelArtifact.load(a.file()).metadata().version());
-        this.reader = new ControlReader(ControlTopic.consumer(KafkaOptions.consumer(config),
-                "emostream-models-cli-" + UUID.randomUUID()), registry, topic, log, listener);
+        this.producer = producer(config, topic, registry);
+        try {
+            this.artifacts = Files.createTempDirectory("emostream-models-cli");
+            ControlLog log = new ControlLog(artifacts, a -> ModelArtifact.load(a.file()).metadata().version());
+            this.reader = new ControlReader(ControlTopic.consumer(KafkaOptions.consumer(config),
+                    "emostream-models-cli-" + UUID.randomUUID()), registry, topic, log, listener);
+        } catch (java.io.IOException | RuntimeException e) {
+            producer.close();
+            throw e;
+        }
     }
 
     public String topic() {
@@ -74,14 +85,7 @@ public final class ControlTopicClient implements AutoCloseable {
      * @return the offset of the last one
      */
     public long write(List<Keyed> records) {
-        Properties p = KafkaOptions.producer(config);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "emostream-models-cli-" + UUID.randomUUID());
-        AvroSerializer<ModelControl> serializer = new AvroSerializer<>(registry);
-        serializer.configure(config.registryProperties(), false);
-        try (KafkaProducer<String, ModelControl> producer = new KafkaProducer<>(p, new StringSerializer(), serializer)) {
-            producer.initTransactions();
+        try {
             producer.beginTransaction();
             List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
             for (Keyed r : records) {
@@ -120,8 +124,28 @@ public final class ControlTopicClient implements AutoCloseable {
         return entry;
     }
 
+    /** The topic's transactional producer, initialized: any command still running on the topic is fenced from here on. */
+    private static KafkaProducer<String, ModelControl> producer(AppConfig config, String topic,
+                                                                SchemaRegistryClient registry) {
+        Properties p = KafkaOptions.producer(config);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "emostream-models-cli-" + topic);
+        AvroSerializer<ModelControl> serializer = new AvroSerializer<>(registry);
+        serializer.configure(config.registryProperties(), false);
+        KafkaProducer<String, ModelControl> producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
+        try {
+            producer.initTransactions();
+            return producer;
+        } catch (KafkaException e) {
+            producer.close();
+            throw new IllegalStateException("cannot write to control topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
+        producer.close();
         reader.close();
         try (Stream<Path> files = Files.walk(artifacts)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

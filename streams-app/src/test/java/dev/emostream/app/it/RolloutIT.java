@@ -1,6 +1,7 @@
 package dev.emostream.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,10 +36,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.emostream.app.EmotionStreamsApp;
+import dev.emostream.app.config.AppConfig;
 import dev.emostream.app.config.ConfigLoader;
 import dev.emostream.app.instances.GroupAssignment;
 import dev.emostream.app.model.Lineup;
+import dev.emostream.app.rollout.ControlReader;
 import dev.emostream.app.rollout.ControlRecords;
+import dev.emostream.app.rollout.ControlTopicClient;
+import dev.emostream.app.rollout.RolloutState;
 import dev.emostream.app.testing.CliRun;
 import dev.emostream.app.testing.ItSupport;
 import dev.emostream.app.testing.TestModels;
@@ -225,7 +230,8 @@ class RolloutIT {
 
     @Test
     @DisplayName("the models commands list their subcommands and refuse a bad artifact, a checksum mismatch, an unknown "
-            + "version and nothing to roll back, each with one line")
+            + "version and nothing to roll back, each with one line; of two commands at once the later fences the "
+            + "earlier")
     void commandsRefuseWithOneLine(EmbeddedEnvironment env) throws Exception {
         String topic = "model-rollout-cli" + UUID.randomUUID().toString().substring(0, 6);
         String[] connection = {"-p", "bootstrap.servers=" + env.bootstrapServers(), "-p",
@@ -263,6 +269,37 @@ class RolloutIT {
                 .contains("published:  cli-a, cli-b").contains("ROLLBACK").contains("changed my mind");
         CliRun json = cli(connection, "status", "--json");
         assertThat(json.out()).contains("\"champion\" : {").contains("\"history\"");
+
+        // two commands at once: the later one fences the earlier, which writes nothing
+        AppConfig config = ConfigLoader.load(null, Map.of(), List.of("bootstrap.servers=" + env.bootstrapServers(),
+                "schema.registry.url=" + env.registryUrl(), "rollout.topic=" + topic));
+        ControlReader.Listener none = new ControlReader.Listener() {
+            @Override
+            public void applied(long offset, ModelControl record) {
+            }
+
+            @Override
+            public void refused(long offset, String reason) {
+            }
+        };
+        ControlTopicClient.Keyed note = new ControlTopicClient.Keyed(ControlRecords.commandKey(Instant.now()),
+                ControlRecords.rollout(RolloutAction.ROLLBACK, "cli-b", "00", null, "cli-a", Instant.now(),
+                        "fencing check", ControlRecords.operator(), null));
+        try (ControlTopicClient earlier = new ControlTopicClient(config, none);
+             ControlTopicClient later = new ControlTopicClient(config, none)) {
+            int before = later.read().state().history().size();
+            assertThatThrownBy(() -> earlier.write(List.of(note))).as("the earlier command is fenced")
+                    .hasMessageStartingWith("cannot write to control topic " + topic);
+            long written = later.write(List.of(note));
+            List<RolloutState.Entry> history = later.read().state().history();
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (history.size() == before && System.nanoTime() < until) {
+                Thread.sleep(100); // the commit's markers may not be written yet
+                history = later.read().state().history();
+            }
+            assertThat(history).as("one record more: the later command's").hasSize(before + 1);
+            assertThat(history.get(before).offset()).isEqualTo(written);
+        }
     }
 
     private static double refused(EmotionStreamsApp app) {

@@ -1,6 +1,7 @@
 package dev.emostream.app.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -55,6 +56,22 @@ class ArtifactChunksTest {
         assertThat(Files.readAllBytes(published.file())).isEqualTo(artifact);
         assertThat(chunks.problem("v1", sha)).isEmpty();
         assertThat(chunks.versions()).containsOnlyKeys("v1");
+    }
+
+    @Test
+    @DisplayName("a failed write of the assembled artifact keeps its pieces: the last piece read again completes it")
+    void failedWriteIsRetried() throws Exception {
+        byte[] artifact = bytes(ControlRecords.CHUNK_BYTES + 10);
+        String sha = ModelArtifact.sha256(artifact);
+        List<ArtifactChunk> pieces = pieces("v1", sha, artifact);
+        Path folder = dir.resolve("artifacts");
+        Files.writeString(folder, "a file where the folder should be");
+        ArtifactChunks chunks = new ArtifactChunks(folder);
+        assertThat(chunks.add(pieces.get(0))).isEmpty();
+        assertThatThrownBy(() -> chunks.add(pieces.get(1))).isInstanceOf(java.io.UncheckedIOException.class);
+        Files.delete(folder);
+        assertThat(chunks.add(pieces.get(1))).isEmpty();
+        assertThat(Files.readAllBytes(chunks.find("v1", sha).orElseThrow().file())).isEqualTo(artifact);
     }
 
     @Test
