@@ -45,6 +45,11 @@ final class RolloutJudge implements Processor<String, PairedCounts, String, Mode
     @Override
     public void process(Record<String, PairedCounts> record) {
         PairedCounts before = store.get(record.key());
+        if (before != null && (before.startedMs() != record.value().startedMs()
+                || !before.challengerSha().equals(record.value().challengerSha()))) {
+            // the same id for another rollout: a control topic recreated under the same application.id restarts offsets
+            before = null;
+        }
         PairedCounts after = before == null ? record.value() : before.plus(record.value());
         if (after.decision() == null) {
             long now = context.currentSystemTimeMs();

@@ -197,6 +197,18 @@ class RolloutTopologyTest {
         assertThat(r.getEvidence().getLook()).isEqualTo(1);
         assertThat(driver.<String, PairedCounts>getKeyValueStore(EmotionTopology.ROLLOUT_STORE).get(ROLLOUT).labeled())
                 .as("frames after the decision are still counted").isEqualTo(40);
+
+        // the same rollout id for another rollout (a control topic recreated): decided afresh, not taken as decided
+        models.serve(new Lineup(champion, new Lineup.Challenger(ServingModel.shared(new NextClass(), "test"), ROLLOUT,
+                "another-sha", System.currentTimeMillis() + 1, 1.0)));
+        for (int i = 0; i < 40; i++) {
+            Emotion says = Emotion.fromCode(i % Emotion.COUNT);
+            send("g" + i, says, i % 10 == 0 ? says : next(says));
+        }
+        driver.advanceWallClockTime(MAX_WAIT);
+        RolloutRecord again = (RolloutRecord) control.readValue().getPayload();
+        assertThat(again.getAction()).isEqualTo(RolloutAction.PROMOTE);
+        assertThat(again.getSha256()).isEqualTo("another-sha");
     }
 
     @Test
