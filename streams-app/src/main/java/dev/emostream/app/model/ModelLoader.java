@@ -30,6 +30,12 @@ public final class ModelLoader {
      * @param origin where it came from, for logs and /health (a control topic's artifacts are files in a cache)
      */
     public ServingModel load(Path file, String origin) throws ModelArtifactException {
-        return ServingModel.of(ModelArtifact.load(file), origin, foldBatchNorm);
+        ModelArtifact artifact = ModelArtifact.load(file);
+        try {
+            return ServingModel.of(artifact, origin, foldBatchNorm);
+        } catch (RuntimeException e) {
+            // the verified networks cannot be prepared for serving (folded, pooled): a verdict on the artifact itself
+            throw new ModelArtifactException("model artifact " + file + ": cannot prepare it for serving: " + e, e);
+        }
     }
 }

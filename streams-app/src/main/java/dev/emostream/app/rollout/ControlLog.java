@@ -14,7 +14,9 @@ import dev.emostream.schemas.RolloutRecord;
  * The control topic folded in offset order: its artifact pieces ({@link ArtifactChunks}) and its rollout records
  * ({@link RolloutState}). The app's follower and the {@code models} commands fold it the same way, so what
  * {@code models status} shows is what every instance serves. An artifact is verified once (its checksum, then loaded
- * as the app loads it), the first time a record would put it in service; the verdict is kept by checksum.
+ * as the app loads it), the first time a record would put it in service; the verdict is kept by checksum. Only a
+ * verdict on the artifact's bytes is kept: a failure of this machine (the disk, off-heap memory) would make this
+ * instance refuse what the others take, so it throws instead and the record is applied again later.
  */
 public final class ControlLog {
 
@@ -72,6 +74,13 @@ public final class ControlLog {
                 .orElseThrow(() -> new IllegalStateException("no artifact for " + v + " in service"));
     }
 
+    /** An I/O failure that says nothing of the bytes (a corrupt zip or model.json reads as a ZipException, EOFException or JSON error). */
+    private static boolean isLocal(Throwable cause) {
+        return cause instanceof java.io.IOException && !(cause instanceof java.util.zip.ZipException)
+                && !(cause instanceof java.io.EOFException)
+                && !(cause instanceof com.fasterxml.jackson.core.JsonProcessingException);
+    }
+
     private Optional<String> problem(String version, String sha256) {
         Optional<String> missing = chunks.problem(version, sha256);
         if (missing.isPresent()) {
@@ -84,8 +93,15 @@ public final class ControlLog {
                 return declared.equals(version) ? Optional.empty() : Optional.of("artifact published as " + version
                         + " declares version " + declared + " in its model.json");
             } catch (ModelArtifactException e) {
+                if (isLocal(e.getCause())) {
+                    throw new IllegalStateException("cannot verify artifact " + version + " ("
+                            + ArtifactChunks.shortSha(sha256) + ") on this machine now: " + e.getMessage(), e);
+                }
                 return Optional.of("artifact " + version + " (" + ArtifactChunks.shortSha(sha256) + ") refused: "
                         + e.getMessage());
+            } catch (OutOfMemoryError e) {
+                throw new IllegalStateException("cannot verify artifact " + version + " ("
+                        + ArtifactChunks.shortSha(sha256) + ") on this machine now: " + e, e);
             }
         });
     }
