@@ -23,7 +23,7 @@ COPY streams-app/target/lib/ /app/lib/
 COPY streams-app/target/streams-app-*.jar /app/
 USER emostream
 # the settings of bin/streams-app (the GC pause goal: docs/BENCHMARKS.md)
-# one single-threaded batch per core: oneDNN's OpenMP pool is sized before start (bin/streams-app)
+# the inference threads size their own OpenMP teams (classifier.native.threads); the rest stays on one (bin/streams-app)
 ENV OMP_NUM_THREADS=1
 ENV JAVA_OPTS="-Xmx2g -XX:MaxGCPauseMillis=20 -XX:ThreadPriorityPolicy=1 -Dorg.bytedeco.javacpp.maxbytes=4G -Dorg.bytedeco.javacpp.maxphysicalbytes=8G"
 EXPOSE 8080

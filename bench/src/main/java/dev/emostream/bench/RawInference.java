@@ -111,7 +111,8 @@ final class RawInference implements AutoCloseable {
         int n = networks.size();
         int batches = Math.max(3, (minImages + batch * n - 1) / (batch * n));
         double[] ips = new double[runs];
-        ExecutorService pool = Executors.newFixedThreadPool(n);
+        ExecutorService pool = Executors.newFixedThreadPool(n,
+                NativeThreads.forwardPassThreads("raw-inference-", nativeThreads, Thread.NORM_PRIORITY));
         try {
             for (int r = -warmupRuns; r < runs; r++) {
                 List<Future<Double>> running = new ArrayList<>();

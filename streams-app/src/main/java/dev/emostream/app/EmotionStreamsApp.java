@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
@@ -95,15 +94,10 @@ public final class EmotionStreamsApp implements AutoCloseable {
         this.models = new ModelHolder(initial);
         this.modelFile = Path.of(initial.origin());
         this.registry = registry;
-        AtomicInteger n = new AtomicInteger();
-        this.inference = Executors.newFixedThreadPool(config.settings().batchesInFlight(), r -> {
-            Thread t = new Thread(r, "emostream-inference-" + n.incrementAndGet());
-            t.setDaemon(true);
-            // below the stream thread, which forwards and commits: a batch waits a ms, an event's commit does not
-            // wait for a core the model holds (the OS sees it with -XX:ThreadPriorityPolicy=1, set by the launchers)
-            t.setPriority(Thread.MIN_PRIORITY);
-            return t;
-        });
+        // below the stream thread, which forwards and commits: a batch waits a ms, an event's commit does not
+        // wait for a core the model holds (the OS sees it with -XX:ThreadPriorityPolicy=1, set by the launchers)
+        this.inference = Executors.newFixedThreadPool(config.settings().batchesInFlight(),
+                NativeThreads.forwardPassThreads("emostream-inference-", config.nativeThreads(), Thread.MIN_PRIORITY));
     }
 
     /**
