@@ -1,9 +1,14 @@
 package dev.emostream.app.rollout;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.ZipException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.schemas.ArtifactChunk;
@@ -76,9 +81,8 @@ public final class ControlLog {
 
     /** An I/O failure that says nothing of the bytes (a corrupt zip or model.json reads as a ZipException, EOFException or JSON error). */
     private static boolean isLocal(Throwable cause) {
-        return cause instanceof java.io.IOException && !(cause instanceof java.util.zip.ZipException)
-                && !(cause instanceof java.io.EOFException)
-                && !(cause instanceof com.fasterxml.jackson.core.JsonProcessingException);
+        return cause instanceof IOException && !(cause instanceof ZipException) && !(cause instanceof EOFException)
+                && !(cause instanceof JsonProcessingException);
     }
 
     private Optional<String> problem(String version, String sha256) {
@@ -94,15 +98,19 @@ public final class ControlLog {
                         + " declares version " + declared + " in its model.json");
             } catch (ModelArtifactException e) {
                 if (isLocal(e.getCause())) {
-                    throw new IllegalStateException("cannot verify artifact " + version + " ("
-                            + ArtifactChunks.shortSha(sha256) + ") on this machine now: " + e.getMessage(), e);
+                    throw notNow(version, sha256, e.getMessage(), e);
                 }
                 return Optional.of("artifact " + version + " (" + ArtifactChunks.shortSha(sha256) + ") refused: "
                         + e.getMessage());
             } catch (OutOfMemoryError e) {
-                throw new IllegalStateException("cannot verify artifact " + version + " ("
-                        + ArtifactChunks.shortSha(sha256) + ") on this machine now: " + e, e);
+                throw notNow(version, sha256, e.toString(), e);
             }
         });
+    }
+
+    /** Not a verdict: the record applies again later. */
+    private static IllegalStateException notNow(String version, String sha256, String detail, Throwable cause) {
+        return new IllegalStateException("cannot verify artifact " + version + " (" + ArtifactChunks.shortSha(sha256)
+                + ") on this machine now: " + detail, cause);
     }
 }
