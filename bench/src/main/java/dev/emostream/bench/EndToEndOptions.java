@@ -78,6 +78,10 @@ final class EndToEndOptions {
             description = "Any other app, Streams or client property, e.g. producer.compression.type=lz4 (repeatable).")
     Map<String, String> properties = new LinkedHashMap<>();
 
+    @Option(names = "--broker-property", paramLabel = "KEY=VALUE",
+            description = "A setting of the in-process broker, e.g. num.io.threads=2 (repeatable).")
+    Map<String, String> brokerProperties = new LinkedHashMap<>();
+
     @Option(names = "--soak-minutes", defaultValue = "0",
             description = "After the measured phases, run at --soak-load of full speed this long (default: ${DEFAULT-VALUE}: none).")
     double soakMinutes;
@@ -120,7 +124,8 @@ final class EndToEndOptions {
                 + (batchSize > 0 ? " batch=" + batchSize : "") + (maxWaitMs >= 0 ? " maxWaitMs=" + maxWaitMs : "")
                 + (streamThreads > 0 ? " threads=" + streamThreads : "")
                 + (commitIntervalMs >= 0 ? " commitMs=" + commitIntervalMs : "")
-                + (properties.isEmpty() ? "" : " " + properties);
+                + (properties.isEmpty() ? "" : " " + properties)
+                + (brokerProperties.isEmpty() ? "" : " broker " + brokerProperties);
     }
 
     String fileName() {

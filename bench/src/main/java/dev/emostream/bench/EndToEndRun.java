@@ -154,7 +154,7 @@ final class EndToEndRun implements AutoCloseable {
     EndToEndRun start() throws Exception {
         long t0 = System.nanoTime();
         CompletableFuture<EmbeddedSchemaRegistry> reg = CompletableFuture.supplyAsync(EmbeddedSchemaRegistry::start);
-        broker = EmbeddedKafkaBroker.start();
+        broker = EmbeddedKafkaBroker.start(options.brokerProperties);
         registry = reg.join();
         broker.createTopic(INPUT, options.partitions);
         broker.createTopic(EMOTIONS, options.partitions);
