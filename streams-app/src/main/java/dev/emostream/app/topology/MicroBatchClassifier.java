@@ -248,7 +248,7 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
             // the pace counts the challenger's time too, so the latency target bounds the batch with its shadow work
             long shadowNanos = 0;
             if (batch.shadow() != null) {
-                if (!batch.shadow().yields() || shadowNow()) {
+                if (shadowNow(batch.shadow())) {
                     shadowNanos = batch.shadow().classify(batch.faces());
                 } else {
                     batch.shadow().skip();
@@ -273,8 +273,14 @@ final class MicroBatchClassifier implements Processor<byte[], ValidFrame, byte[]
         }
     }
 
-    /** On an inference thread after the champion's pass: whether the challenger may take the model now. */
-    private boolean shadowNow() {
+    /**
+     * On an inference thread after the champion's pass: whether the challenger takes the model now; one that does
+     * not yield to waiting frames always does.
+     */
+    private boolean shadowNow(ShadowBatch shadow) {
+        if (!shadow.yields()) {
+            return true;
+        }
         synchronized (lock) {
             return batches.shadowNow(waiting.size(), behindBacklog, fullBatch());
         }
