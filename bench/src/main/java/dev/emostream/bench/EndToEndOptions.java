@@ -51,6 +51,12 @@ final class EndToEndOptions {
             description = "Most warm-up rounds per steady phase: they repeat until the JIT is quiet (default: ${DEFAULT-VALUE}).")
     int loadWarmupRounds;
 
+    @Option(names = "--send-tick-ms", defaultValue = "5",
+            description = "At a load level the camera side wakes this often and sends every frame due by then (0: a "
+                    + "wake-up per frame); a frame's capture time is when it was due, so a late send counts against "
+                    + "latency (default: ${DEFAULT-VALUE}, the producer's own linger).")
+    long sendTickMs;
+
     @Option(names = "--sources", defaultValue = "100",
             description = "Distinct source ids (record keys, and per-source accuracy scopes) (default: ${DEFAULT-VALUE}).")
     int sources;
@@ -111,6 +117,7 @@ final class EndToEndOptions {
         o.partitions = partitions;
         o.instances = instances;
         o.sources = sources;
+        o.sendTickMs = 5;
         o.batchSize = -1;
         o.maxWaitMs = -1;
         o.streamThreads = -1;
@@ -121,6 +128,7 @@ final class EndToEndOptions {
 
     String describe() {
         return "sources=" + sources + " partitions=" + partitions + " instances=" + instances
+                + (sendTickMs != 5 ? " sendTickMs=" + sendTickMs : "")
                 + (batchSize > 0 ? " batch=" + batchSize : "") + (maxWaitMs >= 0 ? " maxWaitMs=" + maxWaitMs : "")
                 + (streamThreads > 0 ? " threads=" + streamThreads : "")
                 + (commitIntervalMs >= 0 ? " commitMs=" + commitIntervalMs : "")

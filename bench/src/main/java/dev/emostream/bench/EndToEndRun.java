@@ -296,7 +296,8 @@ final class EndToEndRun implements AutoCloseable {
 
     /**
      * Sends {@code count} frames (or until {@code until} when count is 0) at {@code rate} per second (0: as fast as
-     * possible) and waits for their events.
+     * possible) and waits for their events. Paced frames carry the time they were due as capture time and record
+     * timestamp, so a late tick counts against latency.
      */
     Phase run(String name, int count, double rate, Duration duration) throws InterruptedException {
         memory.phase(name);
@@ -309,16 +310,20 @@ final class EndToEndRun implements AutoCloseable {
         phase.jitMsAtStart = JIT.getTotalCompilationTime();
         phases.put(name, phase);
         long period = rate > 0 ? (long) (1e9 / rate) : 0;
+        long tick = TimeUnit.MILLISECONDS.toNanos(options.sendTickMs);
         long start = System.nanoTime();
+        long startEpochMs = System.currentTimeMillis();
         phase.firstSendNanos = start;
         for (int i = 0; i < expected; i++) {
+            long due = start + i * period;
             if (period > 0) {
-                long wait = start + i * period - System.nanoTime();
+                long wait = due - System.nanoTime();
                 if (wait > 0) {
-                    LockSupport.parkNanos(wait);
+                    // one wake-up a tick, not a frame: a camera fleet's wake-ups are on its own machines
+                    LockSupport.parkNanos(Math.max(wait, tick));
                 }
             }
-            send(name, i);
+            send(name, i, period > 0 ? startEpochMs + (due - start) / 1_000_000 : System.currentTimeMillis());
         }
         producer.flush();
         phase.lastSendNanos = System.nanoTime();
@@ -351,17 +356,17 @@ final class EndToEndRun implements AutoCloseable {
         return m;
     }
 
-    private void send(String phase, int i) {
+    private void send(String phase, int i, long captureEpochMs) {
         FrameFormat.CameraImage[] pool = images;
         Fer2013Row row = faces.get(i % pool.length);
         String source = "src-" + (i % options.sources);
         FaceFrame frame = pool[i % pool.length].writeTo(FaceFrame.newBuilder()
                 .setFrameId(phase + "-" + i)
                 .setSourceId(source)
-                .setCaptureTime(Instant.ofEpochMilli(System.currentTimeMillis()))
+                .setCaptureTime(Instant.ofEpochMilli(captureEpochMs))
                 .setTrueLabel(row.label() == null ? null : Emotion.values()[row.label().code()]))
                 .build();
-        producer.send(new ProducerRecord<>(INPUT, source.getBytes(StandardCharsets.UTF_8),
+        producer.send(new ProducerRecord<>(INPUT, null, captureEpochMs, source.getBytes(StandardCharsets.UTF_8),
                 frames.serialize(INPUT, frame)));
     }
 
