@@ -402,7 +402,9 @@ class EmotionTopologyTest {
         AtomicInteger submitted = new AtomicInteger();
         ExecutorService workers = Executors.newFixedThreadPool(2);
         try {
-            start(TopologySettings.defaults().withBatch(32, MAX_WAIT).withBatchesInFlight(2).withBatchLinger(linger),
+            // no latency target: on a busy machine the two-frame batch's pace would shrink the full batch to 4
+            start(TopologySettings.defaults().withBatch(32, MAX_WAIT).withBatchesInFlight(2).withBatchLinger(linger)
+                            .withLatencyTarget(Duration.ZERO),
                     task -> workers.execute(afterGate(gates.get(submitted.getAndIncrement()), task)));
             for (int i = 1; i <= 32; i++) {
                 send(Frames.frame("full" + i, "cam-1", Emotion.SAD, null));
