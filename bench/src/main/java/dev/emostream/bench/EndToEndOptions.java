@@ -51,7 +51,10 @@ final class EndToEndOptions {
             description = "Most warm-up rounds per steady phase: they repeat until the JIT is quiet (default: ${DEFAULT-VALUE}).")
     int loadWarmupRounds;
 
-    @Option(names = "--send-tick-ms", defaultValue = "5",
+    /** The producer's own linger: cameras batch their sends that long anyway. */
+    static final long DEFAULT_SEND_TICK_MS = 5;
+
+    @Option(names = "--send-tick-ms", defaultValue = "" + DEFAULT_SEND_TICK_MS,
             description = "At a load level the camera side wakes this often and sends every frame due by then (0: a "
                     + "wake-up per frame); a frame's capture time is when it was due, so a late send counts against "
                     + "latency (default: ${DEFAULT-VALUE}, the producer's own linger).")
@@ -117,7 +120,7 @@ final class EndToEndOptions {
         o.partitions = partitions;
         o.instances = instances;
         o.sources = sources;
-        o.sendTickMs = 5;
+        o.sendTickMs = DEFAULT_SEND_TICK_MS;
         o.batchSize = -1;
         o.maxWaitMs = -1;
         o.streamThreads = -1;
@@ -128,7 +131,7 @@ final class EndToEndOptions {
 
     String describe() {
         return "sources=" + sources + " partitions=" + partitions + " instances=" + instances
-                + (sendTickMs != 5 ? " sendTickMs=" + sendTickMs : "")
+                + (sendTickMs != DEFAULT_SEND_TICK_MS ? " sendTickMs=" + sendTickMs : "")
                 + (batchSize > 0 ? " batch=" + batchSize : "") + (maxWaitMs >= 0 ? " maxWaitMs=" + maxWaitMs : "")
                 + (streamThreads > 0 ? " threads=" + streamThreads : "")
                 + (commitIntervalMs >= 0 ? " commitMs=" + commitIntervalMs : "")
