@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * other work are only comparable within one run, which is why the ratio is always measured in one process.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Serving benchmarks: raw inference, batch norm folded, per-frame overheads, end to end, ratio, image formats, growth, soak, scale-out, failover, shadowing.",
+        description = "Serving benchmarks: raw inference, batch norm folded, models side by side, per-frame overheads, end to end, ratio, image formats, growth, soak, scale-out, failover, shadowing.",
         subcommands = {
                 RawCommand.class,
                 OverheadsCommand.class,
@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 TinyModelCommand.class,
                 EngineCommand.class,
                 FoldCommand.class,
+                ModelsCommand.class,
                 FailoverCommand.class,
                 ScaleOutCommand.class,
                 ShadowCommand.class,

@@ -49,50 +49,42 @@ final class FoldCommand implements Callable<Integer> {
         AppConfig asTrained = config(false);
         int batch = folded.settings().batchSize();
 
-        double[] foldedIps = new double[rounds];
-        double[] asTrainedIps = new double[rounds];
+        double[] foldedIps;
+        double[] asTrainedIps;
         String setup;
         try (RawInference f = RawInference.likeTheApp(file, faces, folded);
              RawInference t = RawInference.likeTheApp(file, faces, asTrained)) {
             setup = t.setup() + " / folded";
-            t.measure(batch, warmup, 0, RawInference.SUSTAINED_IMAGES);
-            f.measure(batch, warmup, 0, RawInference.SUSTAINED_IMAGES);
-            for (int r = 0; r < rounds; r++) {
-                asTrainedIps[r] = t.measure(batch, 0, 1, RawInference.SUSTAINED_IMAGES).imagesPerSecond()[0];
-                foldedIps[r] = f.measure(batch, 0, 1, RawInference.SUSTAINED_IMAGES).imagesPerSecond()[0];
-                System.err.printf("fold: round %d/%d: as trained %.0f, folded %.0f faces/s%n", r + 1, rounds,
-                        asTrainedIps[r], foldedIps[r]);
-            }
+            double[][] ips = AlternatingRuns.measure(List.of(t, f), List.of("as trained", "folded"), batch, warmup,
+                    rounds, "fold");
+            asTrainedIps = ips[0];
+            foldedIps = ips[1];
         }
         double speedup = Results.median(foldedIps) / Results.median(asTrainedIps);
 
         ModelArtifact artifact = ModelArtifact.load(file);
-        List<EmotionPrediction> p = classify(ServingModel.of(artifact, file.toString(), true), faces, batch);
-        List<EmotionPrediction> q = classify(ServingModel.of(artifact, file.toString(), false), faces, batch);
+        List<EmotionPrediction> p = AlternatingRuns.classify(ServingModel.of(artifact, file.toString(), true), faces,
+                batch);
+        List<EmotionPrediction> q = AlternatingRuns.classify(ServingModel.of(artifact, file.toString(), false), faces,
+                batch);
         int agree = 0;
-        int correctFolded = 0;
-        int correctAsTrained = 0;
-        int labeled = 0;
         double maxDiff = 0;
         for (int i = 0; i < faces.size(); i++) {
             agree += p.get(i).predicted() == q.get(i).predicted() ? 1 : 0;
             for (int k = 0; k < p.get(i).scores().length; k++) {
                 maxDiff = Math.max(maxDiff, Math.abs(p.get(i).scores()[k] - q.get(i).scores()[k]));
             }
-            if (faces.get(i).label() != null) {
-                labeled++;
-                correctFolded += p.get(i).predicted() == faces.get(i).label() ? 1 : 0;
-                correctAsTrained += q.get(i).predicted() == faces.get(i).label() ? 1 : 0;
-            }
         }
+        Double accuracyFolded = AlternatingRuns.accuracy(p, faces);
+        Double accuracyAsTrained = AlternatingRuns.accuracy(q, faces);
         double agreement = (double) agree / faces.size();
 
         List<List<String>> rows = new ArrayList<>();
         rows.add(Results.row("network", "faces/s (median)", "min", "max", "accuracy"));
         rows.add(Results.row("as trained", Results.median(asTrainedIps), Results.min(asTrainedIps),
-                Results.max(asTrainedIps), labeled == 0 ? "-" : Results.fmt((double) correctAsTrained / labeled)));
+                Results.max(asTrainedIps), accuracyAsTrained == null ? "-" : Results.fmt(accuracyAsTrained)));
         rows.add(Results.row("folded", Results.median(foldedIps), Results.min(foldedIps), Results.max(foldedIps),
-                labeled == 0 ? "-" : Results.fmt((double) correctFolded / labeled)));
+                accuracyFolded == null ? "-" : Results.fmt(accuracyFolded)));
         System.out.println("batch norm folded, model " + artifact.metadata().version() + " (" + file + "), " + setup
                 + ", batch " + batch + ", " + rounds + " alternating runs of " + RawInference.SUSTAINED_IMAGES
                 + " faces each way; compared on " + faces.size() + " faces:");
@@ -109,8 +101,8 @@ final class FoldCommand implements Callable<Integer> {
         body.put("faces", faces.size());
         body.put("agreement", agreement);
         body.put("maxProbDiff", maxDiff);
-        body.put("accuracyAsTrained", labeled == 0 ? null : (double) correctAsTrained / labeled);
-        body.put("accuracyFolded", labeled == 0 ? null : (double) correctFolded / labeled);
+        body.put("accuracyAsTrained", accuracyAsTrained);
+        body.put("accuracyFolded", accuracyFolded);
         System.out.println("json: " + Results.write("fold", body));
         System.out.printf("fold: speedup=%.3f agreement=%.4f max_prob_diff=%.2e%n", speedup, agreement, maxDiff);
         return 0;
@@ -120,16 +112,5 @@ final class FoldCommand implements Callable<Integer> {
         Map<String, String> app = new LinkedHashMap<>(AppConfig.defaults());
         app.put(AppConfig.MODEL_FOLD_BATCH_NORM, Boolean.toString(fold));
         return new AppConfig(app);
-    }
-
-    /** In the app's batches, as its inference threads call the model. */
-    private static List<EmotionPrediction> classify(ServingModel served, List<Fer2013Row> faces, int batch) {
-        List<EmotionPrediction> out = new ArrayList<>(faces.size());
-        for (int i = 0; i < faces.size(); i += batch) {
-            List<FaceImage> chunk = faces.subList(i, Math.min(faces.size(), i + batch)).stream()
-                    .map(Fer2013Row::face).toList();
-            out.addAll(served.classify(chunk));
-        }
-        return out;
     }
 }
