@@ -66,6 +66,11 @@ final class RunOptions {
     @Option(names = "--resume", description = "Continue from the checkpoint in --out.")
     boolean resume;
 
+    @Option(names = "--init", paramLabel = "FILE", description = "Start from this artifact's weights instead of "
+            + "random ones (a network of this --arch, trained on --train with this run's validation slice "
+            + "held out), e.g. a student that begins as a teacher; a checkpoint --resume finds comes first.")
+    Path init;
+
     @Option(names = "--model-version", paramLabel = "NAME", description = "Model version (default: <kind>-<date>-<time>).")
     String version;
 
@@ -182,7 +187,7 @@ final class RunOptions {
         TrainingOptions options = new TrainingOptions(spec, crop, epochs, batch, optimizer, lr, minLr, weightDecay,
                 schedule, warmupEpochs, plateauPatience, plateauFactor, earlyStop, averageFrom,
                 new Augmentation(!noAugment, rotation, scale, shift, erasing), TestTimeAugmentation.flip(tta),
-                TestTimeAugmentation.corners(tta), seed, logEvery, modelVersion);
+                TestTimeAugmentation.corners(tta), seed, logEvery, modelVersion, init);
         Trainer trainer = new Trainer(options, objective, data, out, ModelArtifact.sha256(trainCsv), System.out);
         TrainingState state = trainer.run(resume);
         System.out.printf("best validation accuracy %.4f at epoch %d: %s%n", state.bestAccuracy, state.bestEpoch,

@@ -2,6 +2,7 @@ package dev.emostream.trainer.data;
 
 import dev.emostream.model.Emotion;
 import dev.emostream.model.artifact.ModelArtifact;
+import dev.emostream.model.artifact.ModelMetadata;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -72,6 +74,24 @@ public record ValidationSplit(FaceDataset train, FaceDataset validation, double 
         }
         Collections.sort(ids);
         return ModelArtifact.sha256(String.join("\n", ids).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Whether the artifact {@code m} describes (each member, for an ensemble) was trained on the data with
+     * {@code trainingDataSha256} with the slice {@code validationSplit} describes held out: if not, it may have
+     * learned the faces a run on that slice selects on.
+     */
+    public static boolean heldOutBy(ModelMetadata m, String trainingDataSha256, Map<String, Object> validationSplit) {
+        Object ids = validationSplit == null ? null : validationSplit.get("idsSha256");
+        List<Map<String, Object>> trainings = m.members() == null ? List.of(orEmpty(m.training()))
+                : m.members().stream().map(member -> orEmpty(member.training())).toList();
+        return Objects.equals(m.trainingDataSha256(), trainingDataSha256) && trainings.stream()
+                .allMatch(t -> t.get("validationSplit") instanceof Map<?, ?> split
+                        && Objects.equals(split.get("idsSha256"), ids));
+    }
+
+    private static Map<String, Object> orEmpty(Map<String, Object> map) {
+        return map == null ? Map.of() : map;
     }
 
     /** For model.json and report.json: how to carve it again, and a hash to check it is the same slice. */

@@ -11,6 +11,7 @@ import dev.emostream.model.inference.EmotionPrediction;
 import dev.emostream.model.metrics.ConfusionMatrix;
 import dev.emostream.model.preprocess.PreprocessingRecipe;
 import dev.emostream.trainer.data.FaceDataset;
+import dev.emostream.trainer.data.ValidationSplit;
 import dev.emostream.trainer.report.ProcessCpu;
 import dev.emostream.trainer.train.AveragedClassifier;
 
@@ -21,7 +22,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -145,23 +145,12 @@ public final class Teachers {
      * model.json records the split's ids hash): such a teacher may have trained on the faces this run selects on.
      */
     public List<String> notOnSplit(String trainingDataSha256, Map<String, Object> validationSplit) {
-        Object ids = validationSplit == null ? null : validationSplit.get("idsSha256");
         List<String> other = new ArrayList<>();
         for (Teacher teacher : teachers) {
-            ModelMetadata m = teacher.metadata();
-            List<Map<String, Object>> trainings = m.members() == null ? List.of(orEmpty(m.training()))
-                    : m.members().stream().map(member -> orEmpty(member.training())).toList();
-            boolean same = Objects.equals(m.trainingDataSha256(), trainingDataSha256) && trainings.stream()
-                    .allMatch(t -> t.get("validationSplit") instanceof Map<?, ?> split
-                            && Objects.equals(split.get("idsSha256"), ids));
-            if (!same) {
-                other.add(m.version() + " (" + teacher.file() + ")");
+            if (!ValidationSplit.heldOutBy(teacher.metadata(), trainingDataSha256, validationSplit)) {
+                other.add(teacher.metadata().version() + " (" + teacher.file() + ")");
             }
         }
         return other;
-    }
-
-    private static Map<String, Object> orEmpty(Map<String, Object> map) {
-        return map == null ? Map.of() : map;
     }
 }

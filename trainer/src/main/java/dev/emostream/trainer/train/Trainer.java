@@ -2,6 +2,7 @@ package dev.emostream.trainer.train;
 
 import dev.emostream.model.Emotion;
 import dev.emostream.model.artifact.ModelArtifact;
+import dev.emostream.model.artifact.ModelArtifactException;
 import dev.emostream.model.artifact.ModelMetadata;
 import dev.emostream.model.artifact.ValidationMetrics;
 import dev.emostream.model.face.FaceImage;
@@ -124,6 +125,9 @@ public final class Trainer {
                     objective.head(train.classCounts()), WorkspaceMode.ENABLED, o.seed());
             state = new TrainingState();
             state.plateauLearningRate = o.learningRate();
+            if (o.initialWeights() != null) {
+                state.initialWeights = startFrom(o.initialWeights(), net);
+            }
         }
         state.validationIdsSha256 = validationIds;
         state.objective = objective.identity();
@@ -253,6 +257,25 @@ public final class Trainer {
         }
     }
 
+    /** Loads {@code file}'s weights into {@code net}; refuses an artifact that may have learned the faces selected on. */
+    private String startFrom(Path file, ComputationGraph net) throws IOException {
+        ModelArtifact source;
+        try {
+            source = ModelArtifact.load(file);
+        } catch (ModelArtifactException e) {
+            throw new IllegalArgumentException("--init " + file + ": " + e.getMessage(), e);
+        }
+        if (!ValidationSplit.heldOutBy(source.metadata(), trainingDataSha256, validationSplit)) {
+            throw new IllegalArgumentException("--init " + file + " was not trained on this run's training data with "
+                    + "its validation slice held out (its model.json records another or none), so selecting on the "
+                    + "slice would favour faces it learned");
+        }
+        InitialWeights.copy(source, net);
+        String from = source.metadata().version() + " (sha256 " + ModelArtifact.sha256(file) + ")";
+        console.println("starting from the weights of " + from);
+        return from;
+    }
+
     private static Double accuracyOf(Evaluation evaluation) {
         return evaluation == null ? null : evaluation.confusion().accuracy();
     }
@@ -282,6 +305,9 @@ public final class Trainer {
         training.put("trainingSeconds", Math.round(state.trainingSeconds));
         training.put("machine", MachineInfo.describe());
         training.put("seed", o.seed());
+        if (state.initialWeights != null) {
+            training.put("initialWeights", state.initialWeights);
+        }
         if (averaged) {
             training.put("weightAverage", "mean of the weights after epochs " + o.averageFrom() + "-" + state.epochsDone
                     + ", batch-norm statistics measured on " + WeightAverage.STATISTICS_BATCHES * o.batchSize()

@@ -27,6 +27,8 @@ public final class TrainingState {
     public String validationIdsSha256;
     /** {@link TrainingObjective#identity()} of the run, e.g. its teachers; null when any objective may resume it. */
     public String objective;
+    /** The artifact a new run started from ({@code --init}): its version and SHA-256; null for random weights. */
+    public String initialWeights;
 
     public void write(Path file) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

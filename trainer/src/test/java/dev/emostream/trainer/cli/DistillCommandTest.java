@@ -120,6 +120,43 @@ class DistillCommandTest {
     }
 
     @Test
+    @DisplayName("--init starts a student from a teacher's weights and records it; a network of another shape or "
+            + "from another split is refused in one line")
+    void startsFromATeachersWeights() throws Exception {
+        String[] shape = args("--train", TRAIN, "--val-from-train", "0.2", "--arch", "custom", "--stem", "3x3/2:16",
+                "--blocks", "1,1", "--dropout", "0", "--crop", "32", "--batch", "32", "--log-every", "1000");
+        String[] net = concat(shape, "--widths", "16,32");
+        Path teacherDir = dir.resolve("teacher");
+        CliRun trained = CliRun.of(concat(args("train", "--out", teacherDir.toString(), "--model-version",
+                "init-teacher", "--epochs", "1", "--seed", "3"), net));
+        assertThat(trained.code()).as(trained.err()).isZero();
+        Path teacher = teacherDir.resolve("init-teacher" + ModelArtifact.FILE_SUFFIX);
+
+        // a learning rate too small to move the weights: the student's convolutions are the teacher's
+        Path studentDir = dir.resolve("from-teacher");
+        CliRun distilled = CliRun.of(concat(args("distill", "--teacher", teacher.toString(), "--init",
+                teacher.toString(), "--out", studentDir.toString(), "--model-version", "init-student", "--epochs", "1",
+                "--lr", "1e-9", "--min-lr", "1e-9", "--seed", "4", "--teacher-tta", "none"), net));
+        assertThat(distilled.code()).as(distilled.err()).isZero();
+        assertThat(distilled.out()).contains("starting from the weights of init-teacher (sha256 ");
+        ModelArtifact student = ModelArtifact.load(studentDir.resolve("init-student" + ModelArtifact.FILE_SUFFIX));
+        ModelArtifact from = ModelArtifact.load(teacher);
+        for (String conv : List.of("stem_conv", "output")) {
+            var w = student.networks().get(0).getLayer(conv).getParam("W");
+            var expected = from.networks().get(0).getLayer(conv).getParam("W");
+            assertThat(w.sub(expected).amaxNumber().doubleValue()).as(conv).isLessThan(1e-5);
+            assertThat(expected.amaxNumber().doubleValue()).as(conv).isGreaterThan(1e-3);
+        }
+        assertThat(student.metadata().training().get("initialWeights").toString()).startsWith("init-teacher (sha256 ");
+
+        String[] refused = args("distill", "--teacher", teacher.toString(), "--out", dir.resolve("y").toString(),
+                "--epochs", "1");
+        assertOneLineError(concat(concat(refused, "--init", teacher.toString()), concat(shape, "--widths", "16,48")),
+                "--arch");
+        assertOneLineError(concat(concat(refused, "--init", shippedModel()), net), "validation slice held out");
+    }
+
+    @Test
     @DisplayName("bad input ends with exit code 1 and one line: a missing teacher, classes in another order, a teacher "
             + "from another split, a weight outside 0-1, an unknown teacher view")
     void refusesBadInput() throws Exception {
