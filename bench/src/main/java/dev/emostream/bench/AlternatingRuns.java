@@ -1,5 +1,7 @@
 package dev.emostream.bench;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,6 +9,7 @@ import dev.emostream.app.model.ServingModel;
 import dev.emostream.model.csv.Fer2013Row;
 import dev.emostream.model.face.FaceImage;
 import dev.emostream.model.inference.EmotionPrediction;
+import picocli.CommandLine.Option;
 
 /**
  * Several ways of serving timed side by side in one process: sustained runs take turns, so the drift of a shared
@@ -14,16 +17,37 @@ import dev.emostream.model.inference.EmotionPrediction;
  */
 final class AlternatingRuns {
 
+    /** The options of a command built on alternating runs: the faces, the rounds, the warm-up. */
+    static final class Options {
+
+        @Option(names = "--data", description = "FER2013 CSV to serve and score (default: public_test.csv.gz of the "
+                + "shared data, else the bundled sample's test faces).")
+        Path data;
+
+        @Option(names = "--rounds", defaultValue = "7",
+                description = "Timed runs of each, alternating (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--warmup", defaultValue = "2",
+                description = "Untimed runs of each first (default: ${DEFAULT-VALUE}).")
+        int warmup;
+
+        List<Fer2013Row> faces() throws IOException {
+            return Faces.load(data != null ? data : Faces.defaultCsv(), Integer.MAX_VALUE);
+        }
+    }
+
     private AlternatingRuns() {
     }
 
     /**
      * @return faces/s of each way in each round, {@code [way][round]}, after {@code warmup} untimed runs each
      */
-    static double[][] measure(List<RawInference> ways, List<String> names, int batch, int warmup, int rounds,
+    static double[][] measure(List<RawInference> ways, List<String> names, int batch, Options options,
                               String command) {
+        int rounds = options.rounds;
         for (RawInference way : ways) {
-            way.measure(batch, warmup, 0, RawInference.SUSTAINED_IMAGES);
+            way.measure(batch, options.warmup, 0, RawInference.SUSTAINED_IMAGES);
         }
         double[][] ips = new double[ways.size()][rounds];
         for (int r = 0; r < rounds; r++) {

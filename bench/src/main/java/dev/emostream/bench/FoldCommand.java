@@ -11,11 +11,9 @@ import dev.emostream.app.config.AppConfig;
 import dev.emostream.app.model.ServingModel;
 import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.csv.Fer2013Row;
-import dev.emostream.model.face.FaceImage;
 import dev.emostream.model.inference.EmotionPrediction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * Batch norm folded against the network as trained, in one process: the model's sustained speed each way as the app
@@ -30,21 +28,13 @@ final class FoldCommand implements Callable<Integer> {
     @Mixin
     ModelChoice model = new ModelChoice();
 
-    @Option(names = "--data", description = "FER2013 CSV to compare on (default: public_test.csv.gz of the shared "
-            + "data, else the bundled sample's test faces).")
-    Path data;
-
-    @Option(names = "--rounds", defaultValue = "7",
-            description = "Timed runs each way, alternating (default: ${DEFAULT-VALUE}).")
-    int rounds;
-
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed runs each way first (default: ${DEFAULT-VALUE}).")
-    int warmup;
+    @Mixin
+    AlternatingRuns.Options runs = new AlternatingRuns.Options();
 
     @Override
     public Integer call() throws Exception {
         Path file = model.resolve();
-        List<Fer2013Row> faces = Faces.load(data != null ? data : Faces.defaultCsv(), Integer.MAX_VALUE);
+        List<Fer2013Row> faces = runs.faces();
         AppConfig folded = config(true);
         AppConfig asTrained = config(false);
         int batch = folded.settings().batchSize();
@@ -55,8 +45,8 @@ final class FoldCommand implements Callable<Integer> {
         try (RawInference f = RawInference.likeTheApp(file, faces, folded);
              RawInference t = RawInference.likeTheApp(file, faces, asTrained)) {
             setup = t.setup() + " / folded";
-            double[][] ips = AlternatingRuns.measure(List.of(t, f), List.of("as trained", "folded"), batch, warmup,
-                    rounds, "fold");
+            double[][] ips = AlternatingRuns.measure(List.of(t, f), List.of("as trained", "folded"), batch, runs,
+                    "fold");
             asTrainedIps = ips[0];
             foldedIps = ips[1];
         }
@@ -86,7 +76,7 @@ final class FoldCommand implements Callable<Integer> {
         rows.add(Results.row("folded", Results.median(foldedIps), Results.min(foldedIps), Results.max(foldedIps),
                 accuracyFolded == null ? "-" : Results.fmt(accuracyFolded)));
         System.out.println("batch norm folded, model " + artifact.metadata().version() + " (" + file + "), " + setup
-                + ", batch " + batch + ", " + rounds + " alternating runs of " + RawInference.SUSTAINED_IMAGES
+                + ", batch " + batch + ", " + runs.rounds + " alternating runs of " + RawInference.SUSTAINED_IMAGES
                 + " faces each way; compared on " + faces.size() + " faces:");
         System.out.print(Results.table(rows));
 

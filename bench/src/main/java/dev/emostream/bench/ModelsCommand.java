@@ -13,7 +13,7 @@ import dev.emostream.model.artifact.ModelArtifact;
 import dev.emostream.model.artifact.ModelLocator;
 import dev.emostream.model.csv.Fer2013Row;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -30,17 +30,8 @@ final class ModelsCommand implements Callable<Integer> {
             + "newest artifact in each); the first is the one the others are compared with.")
     List<Path> models;
 
-    @Option(names = "--data", description = "FER2013 CSV (default: public_test.csv.gz of the shared data, else the "
-            + "bundled sample's test faces).")
-    Path data;
-
-    @Option(names = "--rounds", defaultValue = "7",
-            description = "Timed runs of each model, alternating (default: ${DEFAULT-VALUE}).")
-    int rounds;
-
-    @Option(names = "--warmup", defaultValue = "2",
-            description = "Untimed runs of each model first (default: ${DEFAULT-VALUE}).")
-    int warmup;
+    @Mixin
+    AlternatingRuns.Options runs = new AlternatingRuns.Options();
 
     @Override
     public Integer call() throws Exception {
@@ -48,7 +39,7 @@ final class ModelsCommand implements Callable<Integer> {
         for (Path m : models) {
             files.add(ModelLocator.resolve(m).toAbsolutePath());
         }
-        List<Fer2013Row> faces = Faces.load(data != null ? data : Faces.defaultCsv(), Integer.MAX_VALUE);
+        List<Fer2013Row> faces = runs.faces();
         AppConfig app = new AppConfig(AppConfig.defaults());
         int batch = app.settings().batchSize();
 
@@ -65,7 +56,7 @@ final class ModelsCommand implements Callable<Integer> {
                 views.add(ModelArtifact.readMetadata(file).preprocessing().views().size());
             }
             setup = ways.get(0).setup();
-            ips = AlternatingRuns.measure(ways, names, batch, warmup, rounds, "models");
+            ips = AlternatingRuns.measure(ways, names, batch, runs, "models");
         } finally {
             ways.forEach(RawInference::close);
         }
@@ -98,7 +89,7 @@ final class ModelsCommand implements Callable<Integer> {
             json.add(m);
             summary.append(String.format(" %s=%.0f", names.get(i), median));
         }
-        System.out.println("models side by side, " + setup + ", batch " + batch + ", " + rounds
+        System.out.println("models side by side, " + setup + ", batch " + batch + ", " + runs.rounds
                 + " alternating runs of " + RawInference.SUSTAINED_IMAGES + " faces each; accuracy on " + faces.size()
                 + " faces:");
         System.out.print(Results.table(rows));

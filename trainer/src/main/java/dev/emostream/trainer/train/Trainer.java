@@ -257,7 +257,7 @@ public final class Trainer {
         }
     }
 
-    /** Loads {@code file}'s weights into {@code net}; refuses an artifact that may have learned the faces selected on. */
+    /** Loads {@code file}'s weights into {@code net}; refuses one that may have learned the faces selected on. */
     private String startFrom(Path file, ComputationGraph net) throws IOException {
         ModelArtifact source;
         try {
