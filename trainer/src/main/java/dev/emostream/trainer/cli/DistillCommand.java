@@ -54,10 +54,6 @@ final class DistillCommand implements Callable<Integer> {
             + "; each view is one more forward pass per teacher and step (default: ${DEFAULT-VALUE}).")
     String teacherTta;
 
-    @Option(names = "--allow-other-split", description = "Accept teachers not trained on --train with this run's "
-            + "validation slice held out (e.g. the shipped model): they may have learned the faces this run selects on.")
-    boolean allowOtherSplit;
-
     @Mixin
     RunOptions run;
 
@@ -71,7 +67,7 @@ final class DistillCommand implements Callable<Integer> {
                 recipe -> TestTimeAugmentation.apply(teacherTta, recipe), teacherTta);
         TrainingData data = run.data(preprocessor);
         List<String> otherSplit = teachers.notOnSplit(ModelArtifact.sha256(run.trainCsv), data.validationSplit());
-        if (!otherSplit.isEmpty() && !allowOtherSplit) {
+        if (!otherSplit.isEmpty() && !run.allowOtherSplit) {
             throw new IllegalArgumentException("teacher " + otherSplit.get(0) + " was not trained on " + run.trainCsv
                     + " with this run's validation slice held out (its model.json records another or none), so it may "
                     + "have learned the faces this run selects on; train it with the same --val-from-train and "

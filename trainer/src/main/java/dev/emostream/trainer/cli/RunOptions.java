@@ -68,8 +68,19 @@ final class RunOptions {
 
     @Option(names = "--init", paramLabel = "FILE", description = "Start from this artifact's weights instead of "
             + "random ones (a network of this --arch, trained on --train with this run's validation slice "
-            + "held out), e.g. a student that begins as a teacher; a checkpoint --resume finds comes first.")
+            + "held out, or see --allow-other-split), e.g. a student that begins as a teacher; a checkpoint "
+            + "--resume finds comes first.")
     Path init;
+
+    @Option(names = "--allow-other-split", description = "Accept teachers (distill) and an --init artifact not "
+            + "trained on --train with this run's validation slice held out (e.g. the shipped model): they may have "
+            + "learned the faces this run selects on; recorded in model.json.")
+    boolean allowOtherSplit;
+
+    @Option(names = "--keep", defaultValue = "best", description = "best | last: the artifact is the best epoch on the "
+            + "validation faces (or its weight average), or the last epoch's weights (its weight average when "
+            + "averaging), a choice no validation face makes (default: ${DEFAULT-VALUE}).")
+    String keep;
 
     @Option(names = "--model-version", paramLabel = "NAME", description = "Model version (default: <kind>-<date>-<time>).")
     String version;
@@ -187,12 +198,20 @@ final class RunOptions {
         TrainingOptions options = new TrainingOptions(spec, crop, epochs, batch, optimizer, lr, minLr, weightDecay,
                 schedule, warmupEpochs, plateauPatience, plateauFactor, earlyStop, averageFrom,
                 new Augmentation(!noAugment, rotation, scale, shift, erasing), TestTimeAugmentation.flip(tta),
-                TestTimeAugmentation.corners(tta), seed, logEvery, modelVersion, init);
+                TestTimeAugmentation.corners(tta), seed, logEvery, modelVersion, init, allowOtherSplit, keepLast());
         Trainer trainer = new Trainer(options, objective, data, out, ModelArtifact.sha256(trainCsv), System.out);
         TrainingState state = trainer.run(resume);
         System.out.printf("best validation accuracy %.4f at epoch %d: %s%n", state.bestAccuracy, state.bestEpoch,
                 trainer.artifactPath());
         return 0;
+    }
+
+    private boolean keepLast() {
+        return switch (keep) {
+            case "best" -> false;
+            case "last" -> true;
+            default -> throw new IllegalArgumentException("unknown --keep '" + keep + "': use best or last");
+        };
     }
 
     /** The network --arch names, {@code defaultArch} when none. */

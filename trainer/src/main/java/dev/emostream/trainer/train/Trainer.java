@@ -45,7 +45,7 @@ import java.util.function.Supplier;
  * The training loop: augmented mini-batches fit against a {@link TrainingObjective}'s targets, one
  * {@code fit(DataSet)} per batch, validation after every epoch through the serving classifier (and a test set
  * scored beside it, which chooses nothing), a resumable checkpoint every epoch, and the best model so far on the
- * validation faces written as an artifact with its reports.
+ * validation faces (or, with {@code keepLast}, the latest) written as an artifact with its reports.
  */
 public final class Trainer {
 
@@ -192,7 +192,7 @@ public final class Trainer {
                 averagedTestAccuracy = accuracyOf(averagedTestEval);
                 console.printf(Locale.ROOT, "weight average of epochs %d-%d: validation accuracy %.4f%s%n",
                         o.averageFrom(), epoch, averagedAccuracy, testNote(averagedTestAccuracy));
-                if (averagedAccuracy > trainedAccuracy) {
+                if (o.keepLast() || averagedAccuracy > trainedAccuracy) {
                     chosen = averaged;
                     eval = averagedEval;
                     testEval = averagedTestEval;
@@ -203,7 +203,7 @@ public final class Trainer {
                     itersPerEpoch * (double) b / trainSeconds, averagedAccuracy, testAccuracy, averagedTestAccuracy));
             state.epochsDone = epoch;
             state.trainingSeconds = secondsBefore + (System.nanoTime() - runStart) / 1e9;
-            boolean best = accuracy > state.bestAccuracy;
+            boolean best = o.keepLast() || accuracy > state.bestAccuracy;
             if (best) {
                 state.bestAccuracy = accuracy;
                 state.bestEpoch = epoch;
@@ -213,7 +213,8 @@ public final class Trainer {
             }
             console.printf(Locale.ROOT, "epoch %d done in %s: train loss %.4f, validation accuracy %.4f%s%s%n", epoch,
                     Durations.format(trainSeconds), lossSum / itersPerEpoch, trainedAccuracy, testNote(testAccuracy),
-                    best ? (chosen == serving ? " (best so far)" : " (the weight average: best so far)") : "");
+                    !best ? "" : o.keepLast() ? (chosen == serving ? " (kept: the last)" : " (the weight average: kept, the last)")
+                            : chosen == serving ? " (best so far)" : " (the weight average: best so far)");
             writeCheckpoint(net, checkpoint);
             if (best) {
                 ModelMetadata metadata = metadata(state, chosen != serving,
@@ -265,13 +266,15 @@ public final class Trainer {
         } catch (ModelArtifactException e) {
             throw new IllegalArgumentException("--init " + file + ": " + e.getMessage(), e);
         }
-        if (!ValidationSplit.heldOutBy(source.metadata(), trainingDataSha256, validationSplit)) {
+        boolean heldOut = ValidationSplit.heldOutBy(source.metadata(), trainingDataSha256, validationSplit);
+        if (!heldOut && !o.initFromOtherSplit()) {
             throw new IllegalArgumentException("--init " + file + " was not trained on this run's training data with "
                     + "its validation slice held out (its model.json records another or none), so selecting on the "
-                    + "slice would favour faces it learned");
+                    + "slice would favour faces it learned; pass --allow-other-split to start from it anyway");
         }
         InitialWeights.copy(source, net);
-        String from = source.metadata().version() + " (sha256 " + ModelArtifact.sha256(file) + ")";
+        String from = source.metadata().version() + " (sha256 " + ModelArtifact.sha256(file) + ")"
+                + (heldOut ? "" : ", not trained with this run's validation faces held out");
         console.println("starting from the weights of " + from);
         return from;
     }
@@ -290,6 +293,10 @@ public final class Trainer {
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("epochs", state.epochsDone);
         training.put("bestEpoch", state.bestEpoch);
+        if (o.keepLast()) {
+            training.put("kept", "the last epoch's " + (averaged ? "weight average" : "weights")
+                    + ", whatever the validation faces said");
+        }
         training.put("batchSize", o.batchSize());
         training.put("optimizer", o.optimizer());
         training.put("learningRate", o.learningRate());

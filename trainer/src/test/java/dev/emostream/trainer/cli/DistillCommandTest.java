@@ -157,6 +157,27 @@ class DistillCommandTest {
     }
 
     @Test
+    @DisplayName("the shipped model can teach a copy of itself: --allow-other-split lets --init start from it (and says "
+            + "so), --keep last keeps every epoch's weight average whatever the validation faces say")
+    void selfDistilsTheShippedModelKeepingTheLastAverage() throws Exception {
+        Path out = dir.resolve("self");
+        CliRun r = CliRun.of("distill", "--train", TRAIN, "--val-from-train", "0.6", "--teacher", shippedModel(),
+                "--init", shippedModel(), "--allow-other-split", "--teacher-tta", "none", "--out", out.toString(),
+                "--model-version", "self-student", "--epochs", "2", "--schedule", "none", "--lr", "1e-4",
+                "--average-from", "1", "--keep", "last", "--log-every", "1000");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("not trained with this run's validation faces held out");
+        assertThat(r.out().split("\\(the weight average: kept, the last\\)", -1)).hasSize(3);
+        ModelMetadata kept = ModelArtifact.load(out.resolve("self-student" + ModelArtifact.FILE_SUFFIX)).metadata();
+        assertThat(kept.training().get("bestEpoch")).isEqualTo(2);
+        assertThat(kept.training().get("kept").toString()).startsWith("the last epoch's weight average");
+        assertThat(kept.training().get("weightAverage").toString()).contains("epochs 1-2");
+
+        assertOneLineError(args("distill", "--train", TRAIN, "--teacher", shippedModel(), "--allow-other-split",
+                "--out", dir.resolve("k").toString(), "--keep", "first"), "--keep");
+    }
+
+    @Test
     @DisplayName("bad input ends with exit code 1 and one line: a missing teacher, classes in another order, a teacher "
             + "from another split, a weight outside 0-1, an unknown teacher view")
     void refusesBadInput() throws Exception {

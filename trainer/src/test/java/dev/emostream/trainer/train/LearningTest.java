@@ -40,8 +40,8 @@ class LearningTest {
         FaceDataset heldOut = FaceDataset.read(data.sample(Fer2013Files.PUBLIC_TEST_SAMPLE), pre);
 
         ResNetSpec small = new ResNetSpec(16, 3, 2, false, new int[]{16, 32, 64}, new int[]{1, 1, 1}, 0);
-        TrainingOptions options = new TrainingOptions(small, 32, 6, 32, "adam", 3e-3, 1e-4, 0, "cosine", 0.2, 2, 0.3,
-                0, 0, new Augmentation(true, 5, 0.05, 0, 0), false, false, 7, 1000, "learning-test", null);
+        TrainingOptions options = new TrainingOptions(small, 32, 10, 32, "adam", 3e-3, 1e-4, 0, "cosine", 0.2, 2, 0.3,
+                0, 0, new Augmentation(true, 5, 0.05, 0, 0), false, false, 7, 1000, "learning-test", null, false, false);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         TrainingState state = new Trainer(options, new HardLabels(0, false), new TrainingData(train, heldOut, null, null),
                 out, "test", new PrintStream(log)).run(false);
