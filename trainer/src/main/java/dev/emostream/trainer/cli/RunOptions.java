@@ -209,7 +209,14 @@ final class RunOptions {
     private boolean keepLast() {
         return switch (keep) {
             case "best" -> false;
-            case "last" -> true;
+            case "last" -> {
+                // plateau cuts and early stopping are choices the validation faces make
+                if ("plateau".equals(schedule) || earlyStop > 0) {
+                    throw new IllegalArgumentException("--keep last takes no choice from the validation faces: use "
+                            + "it without --schedule plateau and --early-stop");
+                }
+                yield true;
+            }
             default -> throw new IllegalArgumentException("unknown --keep '" + keep + "': use best or last");
         };
     }

@@ -213,8 +213,8 @@ public final class Trainer {
             }
             console.printf(Locale.ROOT, "epoch %d done in %s: train loss %.4f, validation accuracy %.4f%s%s%n", epoch,
                     Durations.format(trainSeconds), lossSum / itersPerEpoch, trainedAccuracy, testNote(testAccuracy),
-                    !best ? "" : o.keepLast() ? (chosen == serving ? " (kept: the last)" : " (the weight average: kept, the last)")
-                            : chosen == serving ? " (best so far)" : " (the weight average: best so far)");
+                    !best ? "" : " (" + (chosen == serving ? "" : "the weight average: ")
+                            + (o.keepLast() ? "kept, the last)" : "best so far)"));
             writeCheckpoint(net, checkpoint);
             if (best) {
                 ModelMetadata metadata = metadata(state, chosen != serving,

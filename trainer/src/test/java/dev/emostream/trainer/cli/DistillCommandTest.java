@@ -175,6 +175,8 @@ class DistillCommandTest {
 
         assertOneLineError(args("distill", "--train", TRAIN, "--teacher", shippedModel(), "--allow-other-split",
                 "--out", dir.resolve("k").toString(), "--keep", "first"), "--keep");
+        assertOneLineError(args("distill", "--train", TRAIN, "--teacher", shippedModel(), "--allow-other-split",
+                "--out", dir.resolve("k").toString(), "--keep", "last", "--early-stop", "3"), "--early-stop");
     }
 
     @Test
